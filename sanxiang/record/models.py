@@ -1,0 +1,64 @@
+"""The audit trail: every security event and every request that changes data.
+
+Rows are append-only: the code has no update or delete path, and database
+triggers (migration 0002) refuse UPDATE and DELETE as defence in depth. The
+record-log issue turns ``audit_record`` into an append to the Merkle log; that
+is the one place to change.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditCategory(models.TextChoices):
+    AUTH = "auth", _("Authentication")
+    SECURITY = "security", _("Security")
+    PERMISSION = "permission", _("Permission")
+    DATA = "data", _("Data change")
+    REQUEST = "request", _("Request")
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    DENIED = "denied", _("Denied")
+
+
+class AuditEvent(models.Model):
+    """One audited event (GB/T 22239-2019 8.1.4 安全审计: time, user, type, outcome, detail)."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    # Keep the id and a label instead of a constraint: audit rows outlive accounts.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("user name"), max_length=150, blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=AuditCategory.choices)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=AuditOutcome.choices)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("client"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=8, blank=True)
+    request_id = models.CharField(_("request id"), max_length=32, blank=True, db_index=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "-at"], name="audit_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"

@@ -1,0 +1,213 @@
+"""Settings of the sanxiang platform: every value comes from the environment.
+
+Two modes, chosen by ``SANXIANG_MODE``:
+
+- ``embedded`` (default, what ``make run`` uses): SQLite and local files under
+  the data folder; the secret key is generated into the data folder on the
+  first start.
+- ``production``: the secret key and the allowed hosts must come from the
+  environment; secure cookies and HSTS are on.
+
+The README lists every variable. Readers live in ``sanxiang.lib.env`` and stop
+the start with a message naming the variable when a value is bad.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from sanxiang.lib.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+MODE = env_choice("SANXIANG_MODE", "embedded", frozenset({"embedded", "production"}))
+PRODUCTION = MODE == "production"
+DATA_DIR = env_path("SANXIANG_DATA_DIR", BASE_DIR / "var")
+
+
+def _secret_key() -> str:
+    """Return the secret key: from the environment, or (embedded mode only) from the data folder."""
+    key = env_secret("SANXIANG_SECRET_KEY")
+    if key is not None:
+        if len(key) < 32:
+            raise ImproperlyConfigured("SANXIANG_SECRET_KEY must be at least 32 characters long.")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("SANXIANG_SECRET_KEY (or SANXIANG_SECRET_KEY_FILE) is required in production mode.")
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("SANXIANG_DEBUG", False)
+ALLOWED_HOSTS = env_list("SANXIANG_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("SANXIANG_ALLOWED_HOSTS is required in production mode (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = env_list("SANXIANG_CSRF_TRUSTED_ORIGINS", [])
+
+
+def _database() -> dict[str, Any]:
+    """Parse ``DATABASE_URL``: SQLite (default, in the data folder) or PostgreSQL."""
+    url = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'sanxiang.sqlite3'}")
+    assert url is not None
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60 if PRODUCTION else 0))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write
+        # lock at BEGIN so that two writers queue instead of failing with
+        # "database is locked" half-way through a transaction.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    elif engine != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+    config["TEST"] = {"NAME": env_str("SANXIANG_TEST_DATABASE_NAME")}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "sanxiang.record",
+    "sanxiang.org",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sanxiang.record.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sanxiang.org.middleware.SessionSecurityMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sanxiang.record.middleware.AuditRequestMiddleware",
+]
+
+ROOT_URLCONF = "sanxiang.urls"
+WSGI_APPLICATION = "sanxiang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sanxiang" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sanxiang.org.context_processors.roles",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "org.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# --- Login security (RULES.md §11, §13.20; GB/T 22239-2019 L3 身份鉴别) -------------
+# The standard gives no numbers: every figure is a setting (RULES.md §15.13).
+PASSWORD_MIN_LENGTH = env_int("SANXIANG_PASSWORD_MIN_LENGTH", 10, minimum=8, maximum=128)
+PASSWORD_MAX_AGE_DAYS = env_int("SANXIANG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0, maximum=3650)
+LOCKOUT_THRESHOLD = env_int("SANXIANG_LOCKOUT_THRESHOLD", 5, minimum=1, maximum=100)
+LOCKOUT_MINUTES = env_int("SANXIANG_LOCKOUT_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_IDLE_MINUTES = env_int("SANXIANG_SESSION_IDLE_MINUTES", 15, minimum=1, maximum=24 * 60)
+MFA_REQUIRED = env_bool("SANXIANG_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("SANXIANG_OTP_ISSUER", "sanxiang")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "sanxiang.org.passwords.ComplexityValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+]
+
+SESSION_COOKIE_AGE = env_int("SANXIANG_SESSION_MAX_HOURS", 12, minimum=1, maximum=24 * 7) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SANXIANG_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SANXIANG_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SANXIANG_BEHIND_TLS_PROXY", PRODUCTION) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Enforcement certificates (RULES.md §6) ----------------------------------------------
+# Jilin rules withhold a certificate not annually inspected, but the inspection
+# calendar is UNCONFIRMED (RULES.md §15.9): the check is a setting.
+CERT_REQUIRE_ANNUAL_INSPECTION = env_bool("SANXIANG_CERT_REQUIRE_ANNUAL_INSPECTION", True)
+# The previous year's inspection is due by the end of this month.
+CERT_ANNUAL_INSPECTION_DUE_MONTH = env_int("SANXIANG_CERT_ANNUAL_INSPECTION_DUE_MONTH", 3, minimum=1, maximum=12)
+
+# --- Language, time ---------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sanxiang" / "locale"]
+TIME_ZONE = env_str("SANXIANG_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+# --- Files --------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "sanxiang" / "static"]
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Embedded mode serves static files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("SANXIANG_IMPORT_MAX_ROWS", 5000, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SANXIANG_LOG_LEVEL", "INFO")},
+}

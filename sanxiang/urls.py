@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from sanxiang.org.views import auth, home
+
+urlpatterns = [
+    path("", home.home_view, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("login/otp/", auth.login_otp_view, name="login_otp"),
+    path("login/otp/setup/", auth.otp_setup_view, name="otp_setup"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("password/change/", auth.password_change_view, name="password_change"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("org/", include("sanxiang.org.urls")),
+    path("audit/", include("sanxiang.record.urls")),
+]
