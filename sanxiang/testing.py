@@ -32,7 +32,7 @@ from sanxiang.org.models import (
 )
 from sanxiang.org.selectors import system_user
 
-PASSWORD = "Correct-Horse-7-Battery"
+PASSWORD = "Correct-Horse-7-Battery"  # noqa: S105 (test fixture)
 AGENCY_CREDIT_CODE = "11100000000013127D"
 TODAY = dt.date(2026, 11, 29)
 

@@ -41,7 +41,7 @@ def id_number_problem(value: str, *, today: dt.date | None = None) -> str | None
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "birth_date"
-    if birth.year < 1900 or birth > (today or dt.date.today()):
+    if birth.year < 1900 or birth > (today or dt.datetime.now(dt.UTC).date()):
         return "birth_date"
     if id_number_check_char(number[:17]) != number[17]:
         return "check"

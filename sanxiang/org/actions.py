@@ -373,7 +373,7 @@ def certificate_create(
         annual_inspection_year=annual_inspection_year,
     )
     if photo is not None:
-        cert.photo = photo  # type: ignore[assignment]
+        cert.photo = photo
     _clean(cert)
     _check_certificate(cert, cats, regs)
     cert.save()
@@ -402,7 +402,7 @@ def certificate_update(
     for name in changed:
         setattr(certificate, name, changes[name])
     if photo is not None:
-        certificate.photo = photo  # type: ignore[assignment]
+        certificate.photo = photo
         changed.append("photo")
     cats = list(categories) if categories is not None else list(certificate.categories.all())
     regs = list(regions) if regions is not None else list(certificate.regions.all())

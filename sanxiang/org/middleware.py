@@ -39,11 +39,11 @@ class SessionSecurityMiddleware:
         last_seen = request.session.get(LAST_SEEN_KEY)
         if last_seen is not None and now - float(last_seen) > settings.SESSION_IDLE_MINUTES * 60:
             return self._end(request, "idle_timeout", _("You were logged out after a period without activity."))
-        if settings.MFA_REQUIRED and not user.is_verified():  # type: ignore[union-attr]
+        if settings.MFA_REQUIRED and not user.is_verified():  # type: ignore[attr-defined]
             return self._end(request, "mfa_missing", _("Log in again with your verification code."))
         request.session[LAST_SEEN_KEY] = now
         change_url = reverse("password_change")
-        if user.password_expired() and request.path != change_url and not request.path.startswith(_OPEN_PREFIXES):  # type: ignore[union-attr]
+        if user.password_expired() and request.path != change_url and not request.path.startswith(_OPEN_PREFIXES):
             messages.warning(request, _("Your password has expired or must be changed: choose a new one."))
             return redirect(change_url)
         return self.get_response(request)

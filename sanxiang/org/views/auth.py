@@ -166,7 +166,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        login_actions.logout_record(user=request.user, reason="logout")  # type: ignore[arg-type]
+        login_actions.logout_record(user=request.user, reason="logout")
     logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("login")
@@ -177,7 +177,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         try:
             actions.password_change(
                 actor=user,
