@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanxiang.lib.exceptions import DomainError
 from sanxiang.org import actions
 from sanxiang.org import login as login_actions
+from sanxiang.org.http import request_user
 from sanxiang.org.models import User
 
 PENDING_KEY = "sanxiang_pending_user"
@@ -166,7 +167,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        login_actions.logout_record(user=request.user, reason="logout")
+        login_actions.logout_record(user=request_user(request), reason="logout")
     logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("login")
@@ -177,7 +178,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: User = request.user
+        user = request_user(request)
         try:
             actions.password_change(
                 actor=user,
