@@ -1,0 +1,1 @@
+"""Forms of the organisation pages, one module per page family."""
