@@ -105,8 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "sanxiang.org.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sanxiang.org.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanxiang.record.middleware.AuditRequestMiddleware",
 ]
@@ -198,8 +198,11 @@ STORAGES: dict[str, dict[str, Any]] = {
         )
     },
 }
-# Embedded mode serves static files straight from the apps, no collectstatic needed.
+# Embedded mode serves static files straight from the apps, no collectstatic needed
+# (the folder must still exist: whitenoise scans it at start).
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -190,6 +190,7 @@ def staff_create(
     else:
         _validate_password(password, staff)
         staff.set_password(password)
+        staff.password_changed_at = timezone.now()
     _clean(staff, exclude=["password"])
     _check_staff_rules(staff)
     staff.save()
