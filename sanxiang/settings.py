@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "sanxiang.record",
     "sanxiang.org",
+    "sanxiang.procedures",
+    "sanxiang.catalog",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.lib.exceptions import AccessDenied, ValidationFailed
 from sanxiang.lib.idnumbers import credit_code_problem
+from sanxiang.lib.validation import clean_or_fail, field_error
 from sanxiang.org.models import (
     ADMIN_ROLES,
     Agency,
@@ -58,17 +59,8 @@ STAFF_FIELDS = (
 CERTIFICATE_FIELDS = ("issuing_authority", "valid_from", "valid_to", "annual_inspection_year")
 
 
-def _clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Run model validation and turn Django's error into the domain's."""
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        raise ValidationFailed(_("Please correct the errors below."), errors) from None
-
-
-def _fail(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, {field: [message]})
+_clean = clean_or_fail
+_fail = field_error
 
 
 # --- Agency, units, regions, categories -------------------------------------------------

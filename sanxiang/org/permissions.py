@@ -29,6 +29,7 @@ class Perm(enum.StrEnum):
     ACCOUNT_UNLOCK = "account.unlock"
     SECURITY_SETTINGS_VIEW = "security.view"
     AUDIT_READ = "audit.read"
+    CATALOG_MANAGE = "catalog.manage"
 
 
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
@@ -52,6 +53,8 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.ACCOUNT_UNLOCK: frozenset({Role.SECURITY_ADMIN}),
     Perm.SECURITY_SETTINGS_VIEW: frozenset({Role.SECURITY_ADMIN}),
     Perm.AUDIT_READ: frozenset({Role.AUDIT_ADMIN}),
+    # The violation catalogue, review catalogue and baselines belong to the legal section.
+    Perm.CATALOG_MANAGE: frozenset({Role.LEGAL_REVIEWER}),
 }
 
 WRITE_PERMS = frozenset(

@@ -1,0 +1,1 @@
+"""Micro-benchmarks, run from the repository root as ``python -m bench.<name>``."""
