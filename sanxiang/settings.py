@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "sanxiang.org",
     "sanxiang.procedures",
     "sanxiang.catalog",
+    "sanxiang.cases",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,18 @@ X_FRAME_OPTIONS = "DENY"
 CERT_REQUIRE_ANNUAL_INSPECTION = env_bool("SANXIANG_CERT_REQUIRE_ANNUAL_INSPECTION", True)
 # The previous year's inspection is due by the end of this month.
 CERT_ANNUAL_INSPECTION_DUE_MONTH = env_int("SANXIANG_CERT_ANNUAL_INSPECTION_DUE_MONTH", 3, minimum=1, maximum=12)
+
+# --- Cases (RULES.md §1, §14) -----------------------------------------------------------
+# Numbers: {year} and {n} (also {n:03d}) are filled in; one gapless series per pattern and year.
+CASE_NUMBER_PATTERN = env_str("SANXIANG_CASE_NUMBER_PATTERN", "铁西城管立〔{year}〕{n}号")
+LEAD_NUMBER_PATTERN = env_str("SANXIANG_LEAD_NUMBER_PATTERN", "铁西城管案源〔{year}〕{n}号")
+# APL sets no statement window (RULES.md §14, UNCONFIRMED): an agency rule.
+# 较大数额 fines that make a case hearing-eligible (APL Art. 63): the Jilin thresholds are
+# UNCONFIRMED (RULES.md §15.6), so they are settings, in yuan.
+HEARING_FINE_THRESHOLD_PERSON = env_int("SANXIANG_HEARING_FINE_THRESHOLD_PERSON", 10000, minimum=1)
+HEARING_FINE_THRESHOLD_ORGANISATION = env_int("SANXIANG_HEARING_FINE_THRESHOLD_ORGANISATION", 100000, minimum=1)
+HEARING_CONFISCATION_THRESHOLD = env_int("SANXIANG_HEARING_CONFISCATION_THRESHOLD", 10000, minimum=1)
+STATEMENT_WINDOW_WORKING_DAYS = env_int("SANXIANG_STATEMENT_WINDOW_WORKING_DAYS", 3, minimum=1, maximum=30)
 
 # --- Language, time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from sanxiang.org import actions
 from sanxiang.org.models import (
@@ -162,6 +162,12 @@ def make_bureau() -> Bureau:
     )  # fmt: skip
 
 
+# Argon2 is what production uses (settings.PASSWORD_HASHERS; test_password_hashing
+# checks it); tests hash with MD5 so that building the bureau takes milliseconds.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 class BureauTestCase(TestCase):
     """A ``TestCase`` whose class set-up builds the personas' bureau as ``self.b``."""
 

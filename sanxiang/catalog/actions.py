@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from sanxiang.catalog.models import Violation
 from sanxiang.lib.validation import clean_or_fail
 from sanxiang.org.models import EnforcementCategory, User
 from sanxiang.org.permissions import Perm, require_perm
 from sanxiang.record.actions import audit_record
 from sanxiang.record.models import AuditCategory
-from sanxiang.catalog.models import Violation
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ from sanxiang.org.models import (
     UnitKind,
     User,
 )
-from sanxiang.org.permissions import SYSTEM_USERNAME, Perm, forget_roles, require_perm, roles_of
+from sanxiang.org.permissions import SYSTEM_USERNAME, Perm, forget_roles, require_perm
 from sanxiang.record.actions import audit_record
 from sanxiang.record.models import AuditCategory, AuditOutcome
 
@@ -136,6 +136,8 @@ def category_create(*, actor: User, code: str, name: str) -> EnforcementCategory
 
 
 def _check_staff_rules(staff: User) -> None:
+    if staff.employee_no and User.objects.filter(employee_no=staff.employee_no).exclude(pk=staff.pk).exists():
+        raise _fail("employee_no", _("Another staff member has this employee number."))
     if staff.has_legal_qualification and not staff.legal_qualification_no.strip():
         raise _fail("legal_qualification_no", _("Enter the number of the legal qualification certificate."))
     if (
@@ -286,7 +288,11 @@ def role_grant(*, actor: User, user: User, role: Role) -> RoleGrant:
     require_perm(actor, Perm.ROLE_GRANT)
     if user.pk == actor.pk:
         raise AccessDenied(_("You cannot change your own roles."))
-    current = roles_of(user)
+    # Read the grants directly: ``roles_of`` is empty for a disabled account,
+    # which would let a disabled administrator collect a second role.
+    current = frozenset(
+        Role(r) for r in user.role_grants.filter(revoked_at__isnull=True).values_list("role", flat=True)
+    )
     if role in current:
         raise _fail("role", _("%(u)s already holds this role.") % {"u": user.full_name})
     if role in ADMIN_ROLES and current:

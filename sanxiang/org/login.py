@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanxiang.lib.exceptions import DomainError
+from sanxiang.lib.exceptions import AccessDenied, DomainError
 from sanxiang.org.models import User
 from sanxiang.org.permissions import Perm, is_system, require_perm
 from sanxiang.record.actions import audit_record
@@ -158,10 +158,16 @@ def totp_enroll_confirm(*, user: User, token: str) -> TOTPDevice:
     return device
 
 
+def _refuse_self(actor: User, user: User) -> None:
+    if actor.pk == user.pk:
+        raise AccessDenied(_("You cannot change the security state of your own account."))
+
+
 @transaction.atomic
 def account_unlock(*, actor: User, user: User) -> User:
-    """A security administrator lifts a lockout."""
+    """A security administrator lifts a lockout (never their own: separation of duties)."""
     require_perm(actor, Perm.ACCOUNT_UNLOCK)
+    _refuse_self(actor, user)
     user.locked_until = None
     user.failed_login_count = 0
     user.save(update_fields=["locked_until", "failed_login_count"])
@@ -173,5 +179,6 @@ def account_unlock(*, actor: User, user: User) -> User:
 def mfa_reset(*, actor: User, user: User) -> None:
     """A security administrator removes a user's second factor (lost phone); the user enrols again."""
     require_perm(actor, Perm.ACCOUNT_UNLOCK)
+    _refuse_self(actor, user)
     TOTPDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="mfa.reset", category=AuditCategory.SECURITY, obj=user)

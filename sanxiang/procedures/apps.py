@@ -6,3 +6,6 @@ class ProceduresConfig(AppConfig):
     name = "sanxiang.procedures"
     label = "procedures"
     verbose_name = _("Procedures")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system check)

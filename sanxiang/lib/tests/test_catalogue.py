@@ -20,7 +20,11 @@ def test_every_message_is_translated_and_none_is_fuzzy() -> None:
 
 
 def test_the_compiled_catalogue_matches_the_source() -> None:
-    po = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "") for e in polib.pofile(str(LOCALE / "django.po")) if not e.obsolete}
+    po = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "")
+        for e in polib.pofile(str(LOCALE / "django.po"))
+        if not e.obsolete
+    }
     mo = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "") for e in polib.mofile(str(LOCALE / "django.mo"))}
     mo.pop((None, ""), None)
     assert mo == po, "django.mo is stale: run `make messages`"

@@ -33,7 +33,9 @@ class LoginFlowTests(BureauTestCase):
         response = self.post_password()
         self.assertRedirects(response, reverse("otp_setup"), fetch_redirect_response=False)
         # The password alone does not give a session: the home page still sends to login.
-        self.assertRedirects(self.client.get(reverse("home")), reverse("login") + "?next=/", fetch_redirect_response=False)
+        self.assertRedirects(
+            self.client.get(reverse("home")), reverse("login") + "?next=/", fetch_redirect_response=False
+        )
 
     def test_it_enrols_the_authenticator_and_logs_in(self):
         self.post_password()
@@ -120,7 +122,9 @@ class LoginFlowTests(BureauTestCase):
 
     def test_next_is_followed_only_within_the_site(self):
         TOTPDevice.objects.create(user=self.b.officer, name="app", confirmed=True)
-        self.client.post(reverse("login") + "?next=https://evil.example/", {"username": "officer", "password": PASSWORD})
+        self.client.post(
+            reverse("login") + "?next=https://evil.example/", {"username": "officer", "password": PASSWORD}
+        )
         device = TOTPDevice.objects.get(user=self.b.officer)
         response = self.client.post(reverse("login_otp"), {"token": current_code(device)})
         self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
@@ -156,7 +160,9 @@ class SessionSecurityTests(BureauTestCase):
     def test_an_expired_password_must_be_changed_first(self):
         User.objects.filter(pk=self.b.officer.pk).update(password_changed_at=timezone.now() - dt.timedelta(days=91))
         self.login(self.b.officer)
-        self.assertRedirects(self.client.get(reverse("home")), reverse("password_change"), fetch_redirect_response=False)
+        self.assertRedirects(
+            self.client.get(reverse("home")), reverse("password_change"), fetch_redirect_response=False
+        )
         response = self.client.post(
             reverse("password_change"),
             {"old_password": PASSWORD, "new_password": "New-Secret-2026-x", "new_password2": "New-Secret-2026-x"},
@@ -179,11 +185,15 @@ class SessionSecurityTests(BureauTestCase):
 
         actions.staff_reset_password(actor=self.b.sysadmin, staff=self.b.officer, password="Temp-Pass-2026-y")
         self.login(self.b.officer)
-        self.assertRedirects(self.client.get(reverse("home")), reverse("password_change"), fetch_redirect_response=False)
+        self.assertRedirects(
+            self.client.get(reverse("home")), reverse("password_change"), fetch_redirect_response=False
+        )
 
     def test_data_changing_requests_are_audited_with_their_outcome(self):
         self.login(self.b.officer)
-        self.client.post(reverse("password_change"), {"old_password": "wrong", "new_password": "x", "new_password2": "x"})
+        self.client.post(
+            reverse("password_change"), {"old_password": "wrong", "new_password": "x", "new_password2": "x"}
+        )
         event = AuditEvent.objects.filter(action="request").latest("id")
         self.assertEqual(event.detail["method"], "POST")
         self.assertEqual(event.detail["path"], reverse("password_change"))

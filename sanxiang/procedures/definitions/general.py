@@ -36,7 +36,12 @@ STATEMENT_WINDOW = DeadlineSpec(
     kind="bar",
 )
 HEARING_REQUEST_WINDOW = DeadlineSpec(
-    "hearing_request_window", _("Window to request a hearing"), DayUnit.WORKING_DAYS, 5, "APL Art. 64(一), 85", kind="bar"
+    "hearing_request_window",
+    _("Window to request a hearing"),
+    DayUnit.WORKING_DAYS,
+    5,
+    "APL Art. 64(一), 85",
+    kind="bar",
 )
 SERVICE_DEADLINE = DeadlineSpec(
     "service_deadline", _("Service of the decision"), DayUnit.WORKING_DAYS, 7, "APL Art. 61, 85"

@@ -1,0 +1,207 @@
+"""The case engine: the one place where a case changes state.
+
+``case_transition`` interprets the procedure definition: it checks that the
+move exists from the current state, that the actor holds a role the move
+allows and may write to the case, runs the move's guards, applies the
+changes, opens and closes deadlines, and appends the ``CaseEvent`` — all in
+one transaction. ``case_replay`` folds the events back into the replayed
+fields, which ``verify`` compares with the stored case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanxiang.cases.access import may_write_case
+from sanxiang.cases.models import Case, CaseEvent, CaseHandler, Deadline
+from sanxiang.lib import daycount
+from sanxiang.lib.exceptions import AccessDenied, GateRefused, InvalidTransition
+from sanxiang.org.models import User
+from sanxiang.org.permissions import is_system, roles_of
+from sanxiang.procedures import definitions
+from sanxiang.procedures.calendar import db_calendar
+from sanxiang.procedures.definitions.types import DayUnit, DeadlineSpec, Procedure, Transition
+from sanxiang.procedures.guards import GuardContext, run_guards
+from sanxiang.record import context
+
+#: Columns of ``Case`` that events may set (besides ``state``); ``facts.<key>`` sets a key of ``Case.facts``.
+REPLAYED_COLUMNS = frozenset({"number", "registered_on", "violation_id", "summary", "act_date", "location"})
+HANDLERS_KEY = "handlers"
+
+
+def _procedure(case: Case) -> Procedure:
+    return definitions.get(case.procedure)
+
+
+def _find_transition(proc: Procedure, case: Case, code: str) -> Transition:
+    try:
+        move = proc.transition(code)
+    except KeyError:
+        raise InvalidTransition(_("The procedure has no step “%(s)s”.") % {"s": code}) from None
+    if case.state not in move.sources:
+        raise InvalidTransition(
+            _("“%(move)s” is not possible while the case is “%(state)s”.")
+            % {"move": move.label, "state": proc.step(case.state).label if case.state else "—"}
+        )
+    return move
+
+
+def _check_actor(case: Case, move: Transition, actor: User) -> None:
+    if is_system(actor):
+        return
+    if not {str(role) for role in roles_of(actor)} & move.roles:
+        raise AccessDenied(_("Your role does not allow “%(move)s”.") % {"move": move.label})
+    if case.pk and not may_write_case(actor, case):
+        raise AccessDenied(_("You may not change this case."))
+
+
+def due_date(spec: DeadlineSpec, start: dt.date) -> dt.date:
+    """The due date of ``spec`` counted from ``start`` (start day not counted; RULES.md §0)."""
+    amount = spec.amount if isinstance(spec.amount, int) else int(getattr(settings, spec.amount))
+    cal = db_calendar()
+    if spec.unit == DayUnit.WORKING_DAYS:
+        return daycount.add_working_days(start, amount, cal)
+    if spec.unit == DayUnit.MONTHS:
+        return daycount.add_months(start, amount, cal)
+    if spec.unit == DayUnit.HOURS:
+        return start
+    return daycount.add_calendar_days(start, amount, cal)
+
+
+def _apply_changes(case: Case, changes: Mapping[str, Any]) -> None:
+    for key, value in changes.items():
+        if key == "state" or key == HANDLERS_KEY:
+            continue
+        if key.startswith("facts."):
+            case.facts[key.removeprefix("facts.")] = value
+        elif key in REPLAYED_COLUMNS:
+            setattr(case, key, dt.date.fromisoformat(value) if key.endswith(("_on", "_date")) and value else value)
+        else:
+            raise ValueError(f"{key} is not a replayed field")
+
+
+def _set_handlers(case: Case, handler_ids: list[int]) -> None:
+    CaseHandler.objects.filter(case=case).exclude(user_id__in=handler_ids).delete()
+    existing = set(CaseHandler.objects.filter(case=case).values_list("user_id", flat=True))
+    for position, user_id in enumerate(handler_ids):
+        if user_id not in existing:
+            CaseHandler.objects.create(case=case, user_id=user_id, role="lead" if position == 0 else "assist")
+
+
+def _deadlines(
+    case: Case, move: Transition, today: dt.date, now: dt.datetime, starts: tuple[DeadlineSpec, ...]
+) -> None:
+    if move.stops:
+        Deadline.objects.filter(case=case, code__in=move.stops, closed_at__isnull=True).update(closed_at=now)
+    for spec in starts:
+        Deadline.objects.filter(case=case, code=spec.code, closed_at__isnull=True).update(closed_at=now)
+        Deadline.objects.create(
+            case=case, code=spec.code, kind=spec.kind, basis=spec.basis, started_on=today, due_on=due_date(spec, today)
+        )
+
+
+def case_transition(
+    *,
+    case: Case,
+    code: str,
+    actor: User,
+    changes: Mapping[str, Any] | None = None,
+    payload: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    place: str = "",
+    starts: tuple[DeadlineSpec, ...] | None = None,
+) -> Case:
+    """Move ``case`` by the transition ``code`` and record it; raise a ``DomainError`` when refused.
+
+    1. Lock the case row and find the move (``InvalidTransition`` if the
+       definition has none from the current state).
+    2. Check the actor's role and write scope (``AccessDenied``).
+    3. Run the move's guards with ``params`` (``GateRefused`` with every reason).
+    4. Apply ``changes`` (JSON values; dates as ISO strings), set the state,
+       open the move's deadlines (``starts`` overrides which, e.g. only the
+       applicable windows) and close those it stops.
+    5. Append the event with the changes and ``payload``.
+    Must be called inside ``transaction.atomic`` by an action.
+    """
+    changes = dict(changes or {})
+    if case.pk:
+        case = Case.objects.select_for_update().get(pk=case.pk)
+    proc = _procedure(case)
+    move = _find_transition(proc, case, code)
+    _check_actor(case, move, actor)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    reasons = run_guards(move.guards, GuardContext(case, move, actor, today, now, params or {}))
+    if reasons:
+        raise GateRefused(_("“%(move)s” is refused.") % {"move": move.label}, reasons)
+    from_state = case.state
+    to_state = move.target or case.state
+    changes["state"] = to_state
+    _apply_changes(case, changes)
+    case.state = to_state
+    case.event_count += 1
+    case.updated_at = now
+    case.save()
+    if HANDLERS_KEY in changes:
+        _set_handlers(case, list(changes[HANDLERS_KEY]))
+    _deadlines(case, move, today, now, move.starts if starts is None else starts)
+    CaseEvent.objects.create(
+        case=case,
+        seq=case.event_count,
+        transition=move.code,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_label=str(actor)[:150],
+        at=now,
+        place=place,
+        changes=changes,
+        payload=dict(payload or {}),
+        request_id=context.current().request_id,
+    )
+    return case
+
+
+def transition_blockers(
+    case: Case, move: Transition, actor: User, params: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Why ``move`` would be refused now (empty: it would pass); for showing blocked actions on the case page."""
+    try:
+        _check_actor(case, move, actor)
+    except AccessDenied as exc:
+        return [exc.message]
+    now = timezone.now()
+    return run_guards(move.guards, GuardContext(case, move, actor, timezone.localdate(now), now, params or {}))
+
+
+def case_replay(case: Case) -> dict[str, Any]:
+    """Fold the case's events in order into the replayed fields (state, columns, facts, handlers)."""
+    state: dict[str, Any] = {"facts": {}}
+    for event in case.events.order_by("seq"):
+        for key, value in event.changes.items():
+            if key.startswith("facts."):
+                state["facts"][key.removeprefix("facts.")] = value
+            else:
+                state[key] = value
+    return state
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """The stored values of the replayed fields, in the form ``case_replay`` produces."""
+    replay = case_replay(case)
+    snapshot: dict[str, Any] = {"state": case.state, "facts": case.facts}
+    for key in replay:
+        if key in REPLAYED_COLUMNS:
+            value = getattr(case, key)
+            snapshot[key] = value.isoformat() if isinstance(value, dt.date) else value
+    if HANDLERS_KEY in replay:
+        snapshot[HANDLERS_KEY] = list(
+            CaseHandler.objects.filter(case=case).order_by("role", "id").values_list("user_id", flat=True)
+        )
+    return snapshot

@@ -1,0 +1,88 @@
+"""``sanxiang demo_data``: create the demo bureau (idempotent) and print its accounts."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanxiang.lib.exceptions import DomainError, ValidationFailed
+from sanxiang.org.demo import AGENCY_NAME, DEMO_PASSWORD, demo_build
+from sanxiang.org.models import Role, User
+from sanxiang.org.permissions import roles_of
+from sanxiang.org.selectors import system_user
+
+
+def _width(text: str) -> int:
+    """Columns that ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def _error_text(exc: DomainError) -> str:
+    lines = [exc.message]
+    if isinstance(exc, ValidationFailed):
+        lines += [f"  {name or '-'}: {msg}" for name, msgs in exc.errors.items() for msg in msgs]
+    return "\n".join(lines)
+
+
+def account_row(user: User) -> list[str]:
+    """One line of the accounts table: login name, name, unit, roles, password."""
+    held = roles_of(user)
+    roles = "、".join(str(role.label) for role in Role if role in held) or "—"
+    return [user.username, user.full_name, user.unit.name if user.unit else "—", roles, DEMO_PASSWORD]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo bureau (四平市铁西区城市管理行政执法局) with staff, certificates and training, "
+        "and print the demo accounts. Safe to run again: nothing is created twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even in production mode (the demo accounts share a published password).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                _("Demo data is not for a production deployment: its accounts share a published password.")
+            )
+        try:
+            with transaction.atomic():
+                result = demo_build(actor=system_user(), today=timezone.localdate())
+        except DomainError as exc:
+            raise CommandError(_("The demo data could not be created: %(e)s") % {"e": _error_text(exc)}) from exc
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(_("Created %(n)d demo accounts.") % {"n": result.created}))
+        else:
+            self.stdout.write(_("The demo data already exists: nothing was created."))
+        self._print_accounts(result.accounts)
+
+    def _print_accounts(self, accounts: list[User]) -> None:
+        header = [_("Login name"), _("Name"), _("Unit"), _("Roles"), _("Password")]
+        rows = [account_row(user) for user in accounts]
+        widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts of %(agency)s:") % {"agency": AGENCY_NAME})
+        for row in [header, *rows]:
+            self.stdout.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        self.stdout.write("")
+        self.stdout.write(_("Every demo account has the password %(p)s.") % {"p": DEMO_PASSWORD})
+        self.stdout.write(
+            _(
+                "The second factor is off in the demo: `make run` starts the server with SANXIANG_MFA_REQUIRED=0. "
+                "A real deployment keeps it on, and each person sets up an authenticator app at the first login."
+            )
+        )
