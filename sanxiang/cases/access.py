@@ -4,7 +4,8 @@ Reading follows ``org.access.unit_scope(user, CASE_CONTENT)``: officers their
 unit, unit heads their subtree, leaders / legal reviewers / the supervisor
 every unit, administrators nothing. Writing needs more than reading: a
 handler of the case, a unit head above the case's unit, or a leader; the
-supervisor never writes.
+supervisor never writes. Before handlers are assigned, officers of the
+handling unit may work on a lead.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ def may_write_case(user: Any, case: Case) -> bool:
         return True
     if Role.UNIT_HEAD in roles and user.unit is not None and case.unit.path.startswith(user.unit.path):
         return True
-    return case.handler_links.filter(user=user).exists() and Role.OFFICER in roles
+    if Role.OFFICER not in roles:
+        return False
+    # Before 立案 assigns handlers, any officer of the handling unit works on the lead.
+    if not case.handler_links.exists():
+        return user.unit_id is not None and user.unit_id == case.unit_id
+    return case.handler_links.filter(user=user).exists()
 
 
 def case_get_for_user(user: Any, case_id: int, *, need_write: bool = False) -> Case:

@@ -116,6 +116,7 @@ def case_transition(
     params: Mapping[str, Any] | None = None,
     place: str = "",
     starts: tuple[DeadlineSpec, ...] | None = None,
+    start_on: dt.date | None = None,
 ) -> Case:
     """Move ``case`` by the transition ``code`` and record it; raise a ``DomainError`` when refused.
 
@@ -125,7 +126,8 @@ def case_transition(
     3. Run the move's guards with ``params`` (``GateRefused`` with every reason).
     4. Apply ``changes`` (JSON values; dates as ISO strings), set the state,
        open the move's deadlines (``starts`` overrides which, e.g. only the
-       applicable windows) and close those it stops.
+       applicable windows; ``start_on`` the day they count from, by default
+       today) and close those it stops.
     5. Append the event with the changes and ``payload``.
     Must be called inside ``transaction.atomic`` by an action.
     """
@@ -150,7 +152,7 @@ def case_transition(
     case.save()
     if HANDLERS_KEY in changes:
         _set_handlers(case, list(changes[HANDLERS_KEY]))
-    _deadlines(case, move, today, now, move.starts if starts is None else starts)
+    _deadlines(case, move, start_on or today, now, move.starts if starts is None else starts)
     CaseEvent.objects.create(
         case=case,
         seq=case.event_count,
@@ -202,6 +204,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
             snapshot[key] = value.isoformat() if isinstance(value, dt.date) else value
     if HANDLERS_KEY in replay:
         snapshot[HANDLERS_KEY] = list(
-            CaseHandler.objects.filter(case=case).order_by("role", "id").values_list("user_id", flat=True)
+            # "lead" sorts after "assist": descending puts the lead handler first, as replayed.
+            CaseHandler.objects.filter(case=case).order_by("-role", "id").values_list("user_id", flat=True)
         )
     return snapshot

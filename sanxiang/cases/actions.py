@@ -1,0 +1,535 @@
+"""Case actions: one typed function per transition of the procedure definitions.
+
+Each action validates its inputs, builds the changes and the record, and
+calls ``engine.case_transition`` inside one transaction; the engine checks
+the move, the actor and the guards, and appends the event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanxiang.cases.engine import case_transition
+from sanxiang.cases.models import Case, CaseSource, Deadline, IdType, Party, PartyKind
+from sanxiang.cases.numbering import next_number
+from sanxiang.cases.penalties import Penalty, PenaltyType
+from sanxiang.catalog.models import Violation
+from sanxiang.lib.idnumbers import credit_code_problem, id_number_birth_date, id_number_problem
+from sanxiang.lib.validation import clean_or_fail, field_error
+from sanxiang.org.models import EnforcementCategory, Region, Unit, User
+from sanxiang.procedures import definitions
+
+
+def _format_number(pattern: str, year: int, n: int) -> str:
+    return pattern.format(year=year, n=n)
+
+
+def _series(pattern: str, year: int) -> str:
+    return f"{pattern}|{year}"
+
+
+# --- Parties --------------------------------------------------------------------------------
+
+
+def _check_id(kind: PartyKind, id_type: IdType, id_number: str) -> None:
+    if kind == PartyKind.ORGANISATION and id_type != IdType.CREDIT_CODE:
+        raise field_error("id_type", _("An organisation is identified by its unified social credit code."))
+    if id_type == IdType.RESIDENT_ID and id_number_problem(id_number, today=timezone.localdate()) is not None:
+        raise field_error(
+            "id_number", _("The resident ID number is not valid (check the birth date and the last character).")
+        )
+    if id_type == IdType.CREDIT_CODE and credit_code_problem(id_number) is not None:
+        raise field_error("id_number", _("The unified social credit code is not valid."))
+
+
+def _is_minor(id_type: IdType, id_number: str, declared: bool) -> bool:
+    if id_type != IdType.RESIDENT_ID:
+        return declared
+    birth = id_number_birth_date(id_number)
+    today = timezone.localdate()
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return age < 18 or declared
+
+
+def party_build(
+    *,
+    kind: PartyKind,
+    name: str,
+    id_type: IdType,
+    id_number: str,
+    address: str = "",
+    phone: str = "",
+    legal_representative: str = "",
+    is_minor: bool = False,
+) -> Party:
+    """Validate and return an unsaved party (the ID number's check character is verified; minors derived from it)."""
+    number = id_number.strip().upper()
+    _check_id(kind, id_type, number)
+    party = Party(
+        kind=kind,
+        name=name.strip(),
+        id_type=id_type,
+        id_number=number,
+        address=address.strip(),
+        phone=phone.strip(),
+        legal_representative=legal_representative.strip(),
+        is_minor=kind == PartyKind.PERSON and _is_minor(id_type, number, is_minor),
+    )
+    clean_or_fail(party)
+    return party
+
+
+# --- Lead and registration ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_register_lead(
+    *,
+    actor: User,
+    procedure: str = "general",
+    source: CaseSource,
+    unit: Unit,
+    category: EnforcementCategory,
+    region: Region,
+    location: str,
+    summary: str,
+    discovered_on: dt.date,
+    parties: Sequence[Party] = (),
+    act_date: dt.date | None = None,
+    violation: Violation | None = None,
+    source_detail: str = "",
+    place: str = "",
+) -> Case:
+    """案源登记: record a lead with its gapless lead number; parties are saved with it."""
+    if discovered_on > timezone.localdate():
+        raise field_error("discovered_on", _("The date discovered cannot be in the future."))
+    if act_date is not None and act_date > discovered_on:
+        raise field_error("act_date", _("The act cannot end after it was discovered."))
+    proc = definitions.get(procedure)
+    year = timezone.localdate().year
+    case = Case(
+        procedure=proc.code,
+        state="",
+        lead_number=_format_number(
+            settings.LEAD_NUMBER_PATTERN, year, next_number(_series(settings.LEAD_NUMBER_PATTERN, year))
+        ),
+        source=source,
+        source_detail=source_detail.strip(),
+        unit=unit,
+        category=category,
+        region=region,
+        location=location.strip(),
+        summary=summary.strip(),
+        discovered_on=discovered_on,
+        act_date=act_date,
+        violation=violation,
+    )
+    clean_or_fail(case, exclude=["state", "number"])
+    case.save()
+    for party in parties:
+        party.save()
+        case.parties.add(party)
+    return case_transition(
+        case=case, code=proc.initial, actor=actor, place=place, payload={"lead_number": case.lead_number}
+    )
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: User,
+    case: Case,
+    handlers: Sequence[User],
+    violation: Violation | None = None,
+    harmful_consequences: bool = False,
+    limitation_override_reason: str = "",
+    place: str = "",
+) -> Case:
+    """立案: a head approves; assigns ≥ 2 qualified handlers (first = lead) and takes the case number.
+
+    Gates: two qualified officers, no recorded conflict, the limitation period.
+    Starts the 90-day decision period (APL Art. 60).
+    """
+    handler_ids = list(dict.fromkeys(h.pk for h in handlers))
+    chosen = violation or case.violation
+    if chosen is None:
+        raise field_error("violation", _("Choose the violation from the catalogue."))
+    if chosen.category_id != case.category_id:
+        raise field_error("violation", _("The violation belongs to another enforcement category."))
+    case.violation = chosen
+    case.facts["harmful_consequences"] = harmful_consequences
+    year = timezone.localdate().year
+    number = _format_number(
+        settings.CASE_NUMBER_PATTERN, year, next_number(_series(settings.CASE_NUMBER_PATTERN, year))
+    )
+    changes: dict[str, Any] = {
+        "number": number,
+        "registered_on": timezone.localdate().isoformat(),
+        "violation_id": chosen.pk,
+        "handlers": handler_ids,
+        "facts.harmful_consequences": harmful_consequences,
+    }
+    payload: dict[str, Any] = {}
+    if limitation_override_reason.strip():
+        changes["facts.limitation_override"] = limitation_override_reason.strip()
+        payload["limitation_override_reason"] = limitation_override_reason.strip()
+    params = {"handler_ids": handler_ids, "limitation_override_reason": limitation_override_reason}
+    return case_transition(
+        case=case, code="register", actor=actor, changes=changes, payload=payload, params=params, place=place
+    )
+
+
+@transaction.atomic
+def case_dismiss_lead(*, actor: User, case: Case, reason: str) -> Case:
+    """不予立案 with the reason recorded."""
+    if not reason.strip():
+        raise field_error("reason", _("Give a reason."))
+    return case_transition(case=case, code="dismiss_lead", actor=actor, payload={"reason": reason.strip()})
+
+
+# --- Investigation ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_record_transcript(
+    *, actor: User, case: Case, kind: str, interviewee: str, content: str, recorded_at: dt.datetime, place: str
+) -> Case:
+    """询问笔录 / 现场检查笔录: the text and who was questioned or what was inspected (APL Art. 55)."""
+    if kind not in {"questioning", "inspection"}:
+        raise field_error("kind", _("Choose questioning or on-site inspection."))
+    if not content.strip():
+        raise field_error("content", _("The transcript is empty."))
+    payload = {
+        "kind": kind,
+        "interviewee": interviewee.strip(),
+        "content": content.strip(),
+        "recorded_at": recorded_at.isoformat(),
+    }
+    return case_transition(case=case, code="record_transcript", actor=actor, payload=payload, place=place)
+
+
+@transaction.atomic
+def case_attach_evidence(
+    *, actor: User, case: Case, kind: str, description: str, sha256: str = "", place: str = ""
+) -> Case:
+    """Record an item of evidence (APL Art. 46 kinds); files themselves go to the evidence store by hash."""
+    if sha256 and (len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256)):
+        raise field_error("sha256", _("The file hash must be 64 lower-case hexadecimal characters."))
+    payload = {"kind": kind, "description": description.strip(), "sha256": sha256}
+    return case_transition(case=case, code="attach_evidence", actor=actor, payload=payload, place=place)
+
+
+@transaction.atomic
+def case_preserve_evidence(*, actor: User, case: Case, items: Sequence[str], place: str = "") -> Case:
+    """先行登记保存 with the head's approval; the decision is due within 7 working days (APL Art. 56)."""
+    if not items:
+        raise field_error("items", _("List the items preserved."))
+    return case_transition(
+        case=case, code="preserve_evidence", actor=actor, payload={"items": list(items)}, place=place
+    )
+
+
+@transaction.atomic
+def case_decide_preservation(*, actor: User, case: Case, decision: str) -> Case:
+    """Decide on preserved items (return, seize, transfer…) and close the 7-working-day period."""
+    if not decision.strip():
+        raise field_error("decision", _("Record the decision on the preserved items."))
+    return case_transition(case=case, code="decide_preservation", actor=actor, payload={"decision": decision.strip()})
+
+
+@transaction.atomic
+def case_conclude_investigation(*, actor: User, case: Case, report: str, proposal: str) -> Case:
+    """调查终结: the report and the handlers' proposal."""
+    if not report.strip():
+        raise field_error("report", _("Write the investigation report."))
+    return case_transition(
+        case=case,
+        code="conclude_investigation",
+        actor=actor,
+        payload={"report": report.strip(), "proposal": proposal.strip()},
+    )
+
+
+# --- Examination and outcomes ----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_examine(*, actor: User, case: Case, opinion: str) -> Case:
+    """审查: the head decides to go on towards a penalty (APL Art. 57 para 1 (一))."""
+    return case_transition(case=case, code="examine", actor=actor, payload={"opinion": opinion.strip()})
+
+
+NO_PENALTY_GROUNDS = frozenset(
+    {"minor_corrected", "first_offence", "no_fault", "facts_not_established", "under_14", "limitation"}
+)
+
+
+@transaction.atomic
+def case_decide_no_penalty(*, actor: User, case: Case, ground: str, reasons: str) -> Case:
+    """不予处罚 with its ground (APL Art. 30, 33 incl. 首违不罚; Art. 57 para 1 (二)(三))."""
+    if ground not in NO_PENALTY_GROUNDS:
+        raise field_error("ground", _("Choose a ground for not penalising."))
+    changes = {"facts.no_penalty_ground": ground, "facts.decided_on": timezone.localdate().isoformat()}
+    return case_transition(
+        case=case, code="decide_no_penalty", actor=actor, changes=changes, payload={"reasons": reasons.strip()}
+    )
+
+
+@transaction.atomic
+def case_transfer(*, actor: User, case: Case, organ: str, reasons: str) -> Case:
+    """移送 to a judicial organ (suspected crime, APL Art. 27)."""
+    if not organ.strip():
+        raise field_error("organ", _("Name the organ the case is transferred to."))
+    return case_transition(
+        case=case,
+        code="transfer",
+        actor=actor,
+        changes={"facts.transferred_to": organ.strip()},
+        payload={"reasons": reasons.strip()},
+    )
+
+
+def _penalty(types: Sequence[str], fine_fen: int, confiscation_fen: int) -> Penalty:
+    try:
+        kinds = frozenset(PenaltyType(t) for t in types)
+    except ValueError:
+        raise field_error("types", _("Unknown penalty type.")) from None
+    if not kinds:
+        raise field_error("types", _("Choose at least one penalty type."))
+    if fine_fen < 0 or confiscation_fen < 0:
+        raise field_error("fine_fen", _("Amounts cannot be negative."))
+    if (PenaltyType.FINE in kinds) != (fine_fen > 0):
+        raise field_error("fine_fen", _("A fine needs an amount, and an amount needs the fine type."))
+    return Penalty(kinds, fine_fen, confiscation_fen)
+
+
+@transaction.atomic
+def case_notify(
+    *,
+    actor: User,
+    case: Case,
+    types: Sequence[str],
+    fine_fen: int = 0,
+    confiscation_fen: int = 0,
+    served_on: dt.date,
+    method: str,
+) -> Case:
+    """事先告知 served: the intended penalty, and the windows for statements and (if eligible) a hearing request."""
+    from sanxiang.cases.models import PartyKind as Kind
+    from sanxiang.procedures.definitions.general import HEARING_REQUEST_WINDOW, STATEMENT_WINDOW
+
+    if served_on > timezone.localdate():
+        raise field_error("served_on", _("The service date cannot be in the future."))
+    penalty = _penalty(types, fine_fen, confiscation_fen)
+    eligible = penalty.hearing_eligible(organisation=case.parties.filter(kind=Kind.ORGANISATION).exists())
+    changes = {
+        "facts.notified_penalty": penalty.to_json(),
+        "facts.notice_served_on": served_on.isoformat(),
+        "facts.hearing_eligible": eligible,
+        "facts.waived": False,
+    }
+    starts = (STATEMENT_WINDOW, HEARING_REQUEST_WINDOW) if eligible else (STATEMENT_WINDOW,)
+    return case_transition(
+        case=case,
+        code="notify",
+        actor=actor,
+        changes=changes,
+        payload={"method": method},
+        starts=starts,
+        start_on=served_on,
+    )
+
+
+@transaction.atomic
+def case_record_statement(*, actor: User, case: Case, statement: str, recheck: str) -> Case:
+    """陈述申辩 and its 复核 (APL Art. 45): both recorded; a valid point must be adopted."""
+    if not statement.strip() or not recheck.strip():
+        raise field_error("recheck", _("Record both the statement and the re-examination of it."))
+    return case_transition(
+        case=case,
+        code="record_statement",
+        actor=actor,
+        payload={"statement": statement.strip(), "recheck": recheck.strip()},
+    )
+
+
+@transaction.atomic
+def case_waive_rights(*, actor: User, case: Case, signed_on: dt.date, note: str = "") -> Case:
+    """The party expressly waives statements and hearing (APL Art. 62), with the signed date."""
+    return case_transition(
+        case=case,
+        code="waive_rights",
+        actor=actor,
+        changes={"facts.waived": True},
+        payload={"signed_on": signed_on.isoformat(), "note": note},
+    )
+
+
+@transaction.atomic
+def case_request_hearing(*, actor: User, case: Case, requested_on: dt.date) -> Case:
+    """听证 request, within 5 working days after the notice (APL Art. 64 (一))."""
+    return case_transition(
+        case=case,
+        code="request_hearing",
+        actor=actor,
+        changes={"facts.hearing_requested_on": requested_on.isoformat()},
+        params={"requested_on": requested_on},
+    )
+
+
+@transaction.atomic
+def case_schedule_hearing(
+    *, actor: User, case: Case, hearing_on: dt.date, presider: User, notice_served_on: dt.date, place: str
+) -> Case:
+    """Schedule the hearing: notice ≥ 7 working days before; the presider did not investigate (APL Art. 64)."""
+    changes = {"facts.hearing_on": hearing_on.isoformat(), "facts.hearing_presider_id": presider.pk}
+    params = {"hearing_on": hearing_on, "presider_id": presider.pk, "notice_served_on": notice_served_on}
+    return case_transition(
+        case=case, code="schedule_hearing", actor=actor, changes=changes, params=params,
+        payload={"notice_served_on": notice_served_on.isoformat(), "place": place},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def case_hold_hearing(*, actor: User, case: Case, record: str, report: str) -> Case:
+    """The hearing record (signed) and the presider's report (APL Art. 64 (八), 65)."""
+    if not record.strip():
+        raise field_error("record", _("The hearing record is empty."))
+    return case_transition(
+        case=case,
+        code="hold_hearing",
+        actor=actor,
+        changes={"facts.hearing_held": True},
+        payload={"record": record.strip(), "report": report.strip()},
+    )
+
+
+@transaction.atomic
+def case_decide(
+    *, actor: User, case: Case, types: Sequence[str], fine_fen: int = 0, confiscation_fen: int = 0, reasons: str = ""
+) -> Case:
+    """行政处罚决定 (APL Art. 57, 59): never heavier than notified; after the windows or a waiver; after a requested hearing."""
+    penalty = _penalty(types, fine_fen, confiscation_fen)
+    changes = {"facts.decided_penalty": penalty.to_json(), "facts.decided_on": timezone.localdate().isoformat()}
+    return case_transition(
+        case=case,
+        code="decide",
+        actor=actor,
+        changes=changes,
+        params={"penalty": penalty.to_json()},
+        payload={"reasons": reasons.strip()},
+    )
+
+
+SERVICE_METHODS = frozenset({"direct", "left", "mail", "electronic", "public_notice"})
+
+
+@transaction.atomic
+def case_serve(
+    *,
+    actor: User,
+    case: Case,
+    method: str,
+    served_on: dt.date,
+    recipient: str = "",
+    witnesses: Sequence[str] = (),
+    recording: str = "",
+    public_notice_reason: str = "",
+) -> Case:
+    """送达 of the decision (APL Art. 61; CPL Art. 87-95); public notice takes effect 30 days after publication."""
+    from sanxiang.cases.engine import due_date
+    from sanxiang.procedures.definitions.types import DayUnit, DeadlineSpec
+
+    if method not in SERVICE_METHODS:
+        raise field_error("method", _("Choose a method of service."))
+    effective = served_on
+    if method == "public_notice":
+        spec = DeadlineSpec("public_notice", _("Public notice"), DayUnit.CALENDAR_DAYS, 30, "CPL Art. 95")
+        effective = due_date(spec, served_on)
+    service = {
+        "method": method,
+        "served_on": served_on.isoformat(),
+        "effective_on": effective.isoformat(),
+        "recipient": recipient.strip(),
+    }
+    params = {
+        "method": method,
+        "witnesses": list(witnesses),
+        "recording": recording,
+        "public_notice_reason": public_notice_reason,
+    }
+    payload = {
+        **service,
+        "witnesses": list(witnesses),
+        "recording": recording,
+        "public_notice_reason": public_notice_reason,
+    }
+    return case_transition(
+        case=case,
+        code="serve",
+        actor=actor,
+        changes={"facts.service": service},
+        params=params,
+        payload=payload,
+        start_on=effective,
+    )
+
+
+@transaction.atomic
+def case_record_payment(*, actor: User, case: Case, amount_fen: int, paid_on: dt.date, receipt_no: str) -> Case:
+    """A payment at the designated bank (罚缴分离, APL Art. 67): the receipt number is required."""
+    if amount_fen <= 0:
+        raise field_error("amount_fen", _("The amount must be positive."))
+    if not receipt_no.strip():
+        raise field_error("receipt_no", _("Enter the receipt number."))
+    paid = int(case.facts.get("paid_fen", 0)) + amount_fen
+    return case_transition(
+        case=case, code="record_payment", actor=actor, changes={"facts.paid_fen": paid},
+        payload={"amount_fen": amount_fen, "paid_on": paid_on.isoformat(), "receipt_no": receipt_no.strip()},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def case_send_demand(*, actor: User, case: Case, served_on: dt.date) -> Case:
+    """催告书 served after the payment period passed unpaid (AEL Art. 35, 54)."""
+    return case_transition(
+        case=case, code="send_demand", actor=actor, changes={"facts.demand_served_on": served_on.isoformat()}
+    )
+
+
+@transaction.atomic
+def case_apply_court_enforcement(*, actor: User, case: Case, court: str) -> Case:
+    """强制执行申请 to the court: ≥ 10 working days after the demand, within 3 months after the remedy periods."""
+    return case_transition(
+        case=case, code="apply_court_enforcement", actor=actor, changes={"facts.court": court.strip()}
+    )
+
+
+@transaction.atomic
+def case_record_execution(*, actor: User, case: Case, note: str = "", court_enforced: bool = False) -> Case:
+    """The decision is executed (paid in full, or enforced by the court)."""
+    changes: dict[str, Any] = {"facts.court_enforced": True} if court_enforced else {}
+    return case_transition(case=case, code="record_execution", actor=actor, changes=changes, payload={"note": note})
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, report: str) -> Case:
+    """结案 once obligations are settled and the checklist is complete."""
+    return case_transition(case=case, code="close", actor=actor, payload={"report": report.strip()})
+
+
+@transaction.atomic
+def case_archive(*, actor: User, case: Case) -> Case:
+    """归档: the dossier is locked from here on."""
+    return case_transition(case=case, code="archive", actor=actor)
+
+
+def open_deadlines(case: Case) -> list[Deadline]:
+    return list(case.deadlines.filter(closed_at__isnull=True).order_by("due_on"))
