@@ -178,10 +178,22 @@ CERT_REQUIRE_ANNUAL_INSPECTION = env_bool("SANXIANG_CERT_REQUIRE_ANNUAL_INSPECTI
 # The previous year's inspection is due by the end of this month.
 CERT_ANNUAL_INSPECTION_DUE_MONTH = env_int("SANXIANG_CERT_ANNUAL_INSPECTION_DUE_MONTH", 3, minimum=1, maximum=12)
 
+
 # --- Cases (RULES.md §1, §14) -----------------------------------------------------------
 # Numbers: {year} and {n} (also {n:03d}) are filled in; one gapless series per pattern and year.
-CASE_NUMBER_PATTERN = env_str("SANXIANG_CASE_NUMBER_PATTERN", "铁西城管立〔{year}〕{n}号")
-LEAD_NUMBER_PATTERN = env_str("SANXIANG_LEAD_NUMBER_PATTERN", "铁西城管案源〔{year}〕{n}号")
+def _number_pattern(name: str, default: str) -> str:
+    pattern = env_str(name, default) or default
+    try:
+        pattern.format(year=2026, n=1)
+    except (KeyError, IndexError, ValueError):
+        raise ImproperlyConfigured(f"{name}={pattern!r} may use only {{year}} and {{n}} (e.g. {{n:03d}}).") from None
+    if "{n" not in pattern:
+        raise ImproperlyConfigured(f"{name}={pattern!r} must contain {{n}}.")
+    return pattern
+
+
+CASE_NUMBER_PATTERN = _number_pattern("SANXIANG_CASE_NUMBER_PATTERN", "铁西城管立〔{year}〕{n}号")
+LEAD_NUMBER_PATTERN = _number_pattern("SANXIANG_LEAD_NUMBER_PATTERN", "铁西城管案源〔{year}〕{n}号")
 # APL sets no statement window (RULES.md §14, UNCONFIRMED): an agency rule.
 # 较大数额 fines that make a case hearing-eligible (APL Art. 63): the Jilin thresholds are
 # UNCONFIRMED (RULES.md §15.6), so they are settings, in yuan.

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanxiang.cases.engine import case_transition
 from sanxiang.cases.models import Case, CaseSource, Deadline, IdType, Party, PartyKind
@@ -451,7 +452,7 @@ def case_serve(
         raise field_error("method", _("Choose a method of service."))
     effective = served_on
     if method == "public_notice":
-        spec = DeadlineSpec("public_notice", _("Public notice"), DayUnit.CALENDAR_DAYS, 30, "CPL Art. 95")
+        spec = DeadlineSpec("public_notice", gettext_lazy("Public notice"), DayUnit.CALENDAR_DAYS, 30, "CPL Art. 95")
         effective = due_date(spec, served_on)
     service = {
         "method": method,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -12,6 +13,7 @@ from sanxiang.cases import actions
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import CaseSource, IdType, PartyKind
 from sanxiang.catalog.actions import violation_create
+from sanxiang.catalog.models import Violation
 from sanxiang.lib.exceptions import GateRefused, InvalidTransition
 from sanxiang.procedures.actions import calendar_seed_year
 from sanxiang.testing import BureauTestCase
@@ -25,6 +27,8 @@ def at(day: str, hour: int = 9) -> dt.datetime:
 
 class CaseTestCase(BureauTestCase):
     """The bureau plus the 2026 calendar and a violation of the 市容 category."""
+
+    violation: Violation
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -47,19 +51,19 @@ class CaseTestCase(BureauTestCase):
             id_number="11010519491231002X",
             address="铁西区某街1号",
         )
-        fields = dict(
-            actor=self.b.officer,
-            source=CaseSource.PATROL,
-            unit=self.b.squad1,
-            category=self.b.city_appearance,
-            region=self.b.street,
-            location="站前街道中央路",
-            summary="占道经营",
-            discovered_on=timezone.localdate(),
-            act_date=timezone.localdate(),
-            violation=self.violation,
-            parties=[party],
-        )
+        fields: dict[str, Any] = {
+            "actor": self.b.officer,
+            "source": CaseSource.PATROL,
+            "unit": self.b.squad1,
+            "category": self.b.city_appearance,
+            "region": self.b.street,
+            "location": "站前街道中央路",
+            "summary": "占道经营",
+            "discovered_on": timezone.localdate(),
+            "act_date": timezone.localdate(),
+            "violation": self.violation,
+            "parties": [party],
+        }
         fields.update(overrides)
         return actions.case_register_lead(**fields)
 

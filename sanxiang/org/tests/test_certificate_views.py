@@ -278,7 +278,9 @@ class CertificateManageTests(CertificateViewTestCase):
         self.assertTrue(cert.photo.name.endswith(".jpg"))
         response = self.client.get(reverse("org:certificate_photo", args=[cert.pk]))
         self.assertEqual(response["Content-Type"], "image/jpeg")
-        response.close()
+        # Consume the stream through the test client's wrapper: calling close()
+        # directly fires request_finished and closes the test database connection.
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
     def test_it_shows_a_duplicate_number_on_the_number_field(self):
         self.login(self.b.reviewer)

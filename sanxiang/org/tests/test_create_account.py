@@ -105,6 +105,12 @@ class CreateAccountTests(BureauTestCase):
 
 
 def call_command_from_argv(argv: list[str]) -> None:
+    """Run the command as the console script does, keeping the test database connection open.
+
+    ``run_from_argv`` closes every connection when it ends; on PostgreSQL that
+    would close the connection the test case's transaction lives on.
+    """
     from django.core.management import ManagementUtility
 
-    ManagementUtility(argv).execute()
+    with mock.patch("django.core.management.base.connections.close_all"):
+        ManagementUtility(argv).execute()
