@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sanxiang.api import api
 from sanxiang.org.views import auth, home
 
 urlpatterns = [
@@ -13,4 +14,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("org/", include("sanxiang.org.urls")),
     path("audit/", include("sanxiang.record.urls")),
+    path("cases/", include("sanxiang.cases.urls")),
+    path("api/v1/", api.urls),
 ]
