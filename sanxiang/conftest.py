@@ -16,6 +16,24 @@ if TYPE_CHECKING:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _english_messages_for_class_setup(django_db_setup: None) -> Iterator[None]:
+    """English also while ``setUpTestData`` runs (before function fixtures).
+
+    The default language itself is switched, not only the thread's active one:
+    Playwright's event loop in the test thread can leave no active language,
+    and Django then falls back to ``LANGUAGE_CODE``.
+    """
+    from django.conf import settings
+
+    product_language = settings.LANGUAGE_CODE
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
+    settings.LANGUAGE_CODE = product_language
+
+
 @pytest.fixture(autouse=True)
 def _english_messages(settings: pytest.FixtureRequest) -> Iterator[None]:
     """Tests assert on the English msgids; the Chinese catalogue has its own tests.

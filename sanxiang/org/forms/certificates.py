@@ -34,7 +34,7 @@ ACT_LABELS = {
 
 STATUS_CHOICES = [
     (CertificateStatus.WITHHELD.value, gettext_lazy("Withhold")),
-    (CertificateStatus.REVOKED.value, gettext_lazy("Revoke")),
+    (CertificateStatus.REVOKED.value, gettext_lazy("Revoke the certificate")),
     (CertificateStatus.VALID.value, gettext_lazy("Reinstate (valid)")),
     (CertificateStatus.EXPIRED.value, gettext_lazy("Mark as expired")),
 ]
