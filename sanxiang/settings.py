@@ -194,6 +194,7 @@ def _number_pattern(name: str, default: str) -> str:
 
 CASE_NUMBER_PATTERN = _number_pattern("SANXIANG_CASE_NUMBER_PATTERN", "铁西城管立〔{year}〕{n}号")
 LEAD_NUMBER_PATTERN = _number_pattern("SANXIANG_LEAD_NUMBER_PATTERN", "铁西城管案源〔{year}〕{n}号")
+SIMPLE_CASE_NUMBER_PATTERN = _number_pattern("SANXIANG_SIMPLE_CASE_NUMBER_PATTERN", "铁西城管简〔{year}〕{n}号")
 # APL sets no statement window (RULES.md §14, UNCONFIRMED): an agency rule.
 # 较大数额 fines that make a case hearing-eligible (APL Art. 63): the Jilin thresholds are
 # UNCONFIRMED (RULES.md §15.6), so they are settings, in yuan.

@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from . import guards  # noqa: F401  (registers the case guards)
+        from . import guards, guards_extra  # noqa: F401  (registers the case guards)

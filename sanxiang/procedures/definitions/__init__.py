@@ -15,9 +15,9 @@ __all__ = ["DeadlineSpec", "Procedure", "Step", "Transition", "get", "all_proced
 
 def all_procedures() -> dict[str, Procedure]:
     """Every procedure by code (imported lazily so that definitions stay import-cycle free)."""
-    from sanxiang.procedures.definitions import general
+    from sanxiang.procedures.definitions import compulsory, general, inspection, simple
 
-    return {p.code: p for p in (general.PROCEDURE,)}
+    return {p.code: p for p in (general.PROCEDURE, simple.PROCEDURE, inspection.PROCEDURE, compulsory.PROCEDURE)}
 
 
 def get(code: str) -> Procedure:
