@@ -60,7 +60,7 @@ class SimpleProcedureWalkTests(SimpleTestCase):
             case = self.decide()
             self.assertEqual((case.procedure, case.state), ("simple", "decided_on_spot"))
             self.assertEqual(case.lead_number, "铁西城管案源〔2026〕1号")
-            self.assertEqual(case.number, "铁西城管立〔2026〕1号")
+            self.assertEqual(case.number, "铁西城管简〔2026〕1号")
             self.assertIs(case.facts["review_first_notice"], True)
             remedy = case.events.get(transition="decide_on_the_spot").payload["remedy"]
             self.assertEqual((remedy["review_body"], remedy["review_period_days"]), ("四平市铁西区人民政府", 60))
@@ -154,7 +154,7 @@ class SimpleProcedureGateTests(SimpleTestCase):
         with time_machine.travel(at("2026-06-01", 10), tick=False):
             self.refused(self.decide, fine_fen=30_000)
             case = self.decide()
-        self.assertEqual((case.lead_number, case.number), ("铁西城管案源〔2026〕1号", "铁西城管立〔2026〕1号"))
+        self.assertEqual((case.lead_number, case.number), ("铁西城管案源〔2026〕1号", "铁西城管简〔2026〕1号"))
 
     def test_two_qualified_officers_are_needed(self):
         b = self.b
