@@ -48,6 +48,12 @@ SERVICE_DEADLINE = DeadlineSpec(
 )
 PAYMENT_DEADLINE = DeadlineSpec("payment_deadline", _("Payment of the fine"), DayUnit.CALENDAR_DAYS, 15, "APL Art. 67")
 
+#: Closing a case ends whatever period is still open.
+ALL_PERIODS = (
+    "decision_period", "preservation_decision", "statement_window", "hearing_request_window",
+    "service_deadline", "payment_deadline",
+)  # fmt: skip
+
 STEPS = (
     Step("lead", _("Lead registered")),
     Step("dismissed", _("Not registered"), terminal=True),
@@ -120,7 +126,10 @@ TRANSITIONS = (
         "record_statement", _("Record statements and defence"), frozenset({"notified"}), None, HANDLERS,
         documents=("statement_record",), basis="APL Art. 45",
     ),
-    Transition("waive_rights", _("Record a waiver"), frozenset({"notified"}), None, HANDLERS, basis="APL Art. 62"),
+    Transition(
+        "waive_rights", _("Record a waiver"), frozenset({"notified"}), None, HANDLERS,
+        stops=("statement_window", "hearing_request_window"), basis="APL Art. 62",
+    ),
     Transition(
         "request_hearing", _("Record a hearing request"), frozenset({"notified"}), "hearing", HANDLERS,
         guards=("hearing_eligible", "hearing_request_in_time"), stops=("hearing_request_window",),
@@ -138,7 +147,8 @@ TRANSITIONS = (
     Transition(
         "decide", _("Decide the penalty"), frozenset({"notified", "hearing"}), "decided", HEADS,
         guards=("prior_notice_complete", "hearing_held_if_requested", "not_heavier_than_notified"),
-        starts=(SERVICE_DEADLINE,), stops=("decision_period",), documents=("penalty_decision",),
+        starts=(SERVICE_DEADLINE,), stops=("decision_period", "statement_window", "hearing_request_window"),
+        documents=("penalty_decision",),
         basis="APL Art. 45, 57, 59, 62, 65",
     ),
     Transition(
@@ -164,11 +174,11 @@ TRANSITIONS = (
     ),
     Transition(
         "record_execution", _("Record that the decision is executed"), frozenset({"served", "enforcement"}),
-        "executed", HANDLERS, guards=("obligations_settled",), basis="APL Art. 66-73",
+        "executed", HANDLERS, guards=("obligations_settled",), stops=("payment_deadline",), basis="APL Art. 66-73",
     ),
     Transition(
         "close", _("Close the case"), frozenset({"served", "executed", "transferred"}), "closed", HEADS,
-        guards=("obligations_settled", "checklist_complete"), documents=("closing_report",),
+        guards=("obligations_settled", "checklist_complete"), stops=ALL_PERIODS, documents=("closing_report",),
         basis="APL Art. 47 (practice: 结案报告)",
     ),
     Transition(
