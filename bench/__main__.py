@@ -1,5 +1,33 @@
-"""`make bench`: run every benchmark under bench/ and print figures with their same-run reference ratios."""
+"""`make bench`: run every benchmark under bench/ and print figures with their same-run reference ratios.
 
-from bench.merkle_bench import main
+``python -m bench`` runs them all with their defaults; ``python -m bench <name> [options]``
+runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case.
+"""
 
-main()
+import sys
+from collections.abc import Callable
+
+
+def _merkle() -> None:
+    from bench.merkle_bench import main
+
+    main()
+
+
+def _case() -> None:
+    from bench.case_action_bench import main
+
+    main()
+
+
+BENCHES: dict[str, Callable[[], None]] = {"merkle": _merkle, "case": _case}
+
+if len(sys.argv) > 1 and sys.argv[1] in BENCHES:
+    name = sys.argv.pop(1)
+    sys.argv[0] = f"python -m bench {name}"
+    BENCHES[name]()
+elif len(sys.argv) > 1:
+    sys.exit(f"usage: python -m bench [{'|'.join(BENCHES)}] [options]")
+else:
+    for run in BENCHES.values():
+        run()

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "sanxiang.procedures",
     "sanxiang.catalog",
     "sanxiang.cases",
+    "sanxiang.apitokens",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("org/", include("sanxiang.org.urls")),
     path("audit/", include("sanxiang.record.urls")),
     path("cases/", include("sanxiang.cases.urls")),
+    path("procedures/", include("sanxiang.procedures.urls")),
     path("api/v1/", api.urls),
 ]

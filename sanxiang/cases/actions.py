@@ -164,8 +164,6 @@ def case_register(
         raise field_error("violation", _("Choose the violation from the catalogue."))
     if chosen.category_id != case.category_id:
         raise field_error("violation", _("The violation belongs to another enforcement category."))
-    case.violation = chosen
-    case.facts["harmful_consequences"] = harmful_consequences
     year = timezone.localdate().year
     number = _format_number(
         settings.CASE_NUMBER_PATTERN, year, next_number(_series(settings.CASE_NUMBER_PATTERN, year))
@@ -181,7 +179,12 @@ def case_register(
     if limitation_override_reason.strip():
         changes["facts.limitation_override"] = limitation_override_reason.strip()
         payload["limitation_override_reason"] = limitation_override_reason.strip()
-    params = {"handler_ids": handler_ids, "limitation_override_reason": limitation_override_reason}
+    params = {
+        "handler_ids": handler_ids,
+        "violation": chosen,
+        "harmful_consequences": harmful_consequences,
+        "limitation_override_reason": limitation_override_reason,
+    }
     return case_transition(
         case=case, code="register", actor=actor, changes=changes, payload=payload, params=params, place=place
     )
@@ -375,12 +378,20 @@ def case_waive_rights(*, actor: User, case: Case, signed_on: dt.date, note: str 
 
 @transaction.atomic
 def case_request_hearing(*, actor: User, case: Case, requested_on: dt.date) -> Case:
-    """听证 request, within 5 working days after the notice (APL Art. 64 (一))."""
+    """听证 request, within 5 working days after the notice (APL Art. 64 (一)).
+
+    A request after a new notice asks for a new hearing: the earlier hearing's date and record no
+    longer satisfy the hearing gates (APL Art. 64, 65).
+    """
     return case_transition(
         case=case,
         code="request_hearing",
         actor=actor,
-        changes={"facts.hearing_requested_on": requested_on.isoformat()},
+        changes={
+            "facts.hearing_requested_on": requested_on.isoformat(),
+            "facts.hearing_on": None,
+            "facts.hearing_held": False,
+        },
         params={"requested_on": requested_on},
     )
 
@@ -443,8 +454,13 @@ def case_serve(
     witnesses: Sequence[str] = (),
     recording: str = "",
     public_notice_reason: str = "",
+    electronic_consent: str = "",
 ) -> Case:
-    """送达 of the decision (APL Art. 61; CPL Art. 87-95); public notice takes effect 30 days after publication."""
+    """送达 of the decision (APL Art. 61; CPL Art. 87-95); public notice takes effect 30 days after publication.
+
+    ``electronic_consent`` names the party's signed 确认书 (its number or file hash) that electronic
+    service needs (APL Art. 61 para 2); it is kept in the service record.
+    """
     from sanxiang.cases.engine import due_date
     from sanxiang.procedures.definitions.types import DayUnit, DeadlineSpec
 
@@ -460,8 +476,11 @@ def case_serve(
         "effective_on": effective.isoformat(),
         "recipient": recipient.strip(),
     }
+    if electronic_consent.strip():
+        service["electronic_consent"] = electronic_consent.strip()
     params = {
         "method": method,
+        "electronic_consent": electronic_consent,
         "witnesses": list(witnesses),
         "recording": recording,
         "public_notice_reason": public_notice_reason,
@@ -499,9 +518,19 @@ def case_record_payment(*, actor: User, case: Case, amount_fen: int, paid_on: dt
 
 @transaction.atomic
 def case_send_demand(*, actor: User, case: Case, served_on: dt.date) -> Case:
-    """催告书 served after the payment period passed unpaid (AEL Art. 35, 54)."""
+    """催告书 served after the payment period passed unpaid (AEL Art. 35, 54).
+
+    ``served_on`` is checked by the gate, not only the day of recording: a demand dated inside the
+    payment period would start the court's 10 working days too early.
+    """
+    if served_on > timezone.localdate():
+        raise field_error("served_on", _("The service date cannot be in the future."))
     return case_transition(
-        case=case, code="send_demand", actor=actor, changes={"facts.demand_served_on": served_on.isoformat()}
+        case=case,
+        code="send_demand",
+        actor=actor,
+        changes={"facts.demand_served_on": served_on.isoformat()},
+        params={"served_on": served_on},
     )
 
 
@@ -515,9 +544,16 @@ def case_apply_court_enforcement(*, actor: User, case: Case, court: str) -> Case
 
 @transaction.atomic
 def case_record_execution(*, actor: User, case: Case, note: str = "", court_enforced: bool = False) -> Case:
-    """The decision is executed (paid in full, or enforced by the court)."""
+    """The decision is executed (paid in full, or enforced by the court after an application)."""
     changes: dict[str, Any] = {"facts.court_enforced": True} if court_enforced else {}
-    return case_transition(case=case, code="record_execution", actor=actor, changes=changes, payload={"note": note})
+    return case_transition(
+        case=case,
+        code="record_execution",
+        actor=actor,
+        changes=changes,
+        params={"court_enforced": court_enforced},
+        payload={"note": note},
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ the engine refuses the move when any guard returns one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,16 @@ def _handlers(ctx: GuardContext) -> list[User]:
     return list(User.objects.filter(pk__in=ids))
 
 
+def _recused_ids(ctx: GuardContext) -> set[int]:
+    """Handlers recused from the case (APL Art. 43): they no longer count towards the two officers.
+
+    Left to ``no_recusal_conflict`` on moves that also run it (立案), so the reason is given once.
+    """
+    if not ctx.case.pk or "no_recusal_conflict" in ctx.transition.guards:
+        return set()
+    return set(Recusal.objects.filter(case=ctx.case, recused=True).values_list("user_id", flat=True))
+
+
 @guard("handlers_qualified")
 def handlers_qualified(ctx: GuardContext) -> list[str]:
     """At least two officers, each qualified for the case's category and region today (APL Art. 42; §13.1)."""
@@ -42,9 +54,12 @@ def handlers_qualified(ctx: GuardContext) -> list[str]:
     act = _ACT_OF.get(ctx.transition.code, EnforcementAct.INVESTIGATE)
     reasons: list[str] = []
     qualified = 0
+    recused = _recused_ids(ctx)
     for user in _handlers(ctx):
         answer = officer_qualification(user, act=act, category=case.category, region=case.region, on=ctx.today)
-        if answer.allowed:
+        if user.pk in recused:
+            reasons.append(_("%(u)s has been recused from this case.") % {"u": user.full_name})
+        elif answer.allowed:
             qualified += 1
         else:
             reasons.extend(answer.reasons)
@@ -72,10 +87,17 @@ def no_recusal_conflict(ctx: GuardContext) -> list[str]:
     return reasons
 
 
-def limitation_years(case: Case) -> int:
-    """APL Art. 36: 2 years; 5 where life, health or financial safety is involved with harmful consequences."""
-    safety = bool(case.violation and case.violation.involves_safety)
-    return 5 if safety and case.facts.get("harmful_consequences") else 2
+def limitation_years(case: Case, params: Mapping[str, Any] | None = None) -> int:
+    """APL Art. 36: 2 years; 5 where life, health or financial safety is involved with harmful consequences.
+
+    ``params`` (the registration's inputs) take precedence over the stored case: the violation and the
+    harm are chosen at 立案, and the guard sees the case before the move's changes are applied.
+    """
+    params = params or {}
+    violation = params.get("violation", case.violation)
+    harmful = params.get("harmful_consequences", case.facts.get("harmful_consequences"))
+    safety = bool(violation and violation.involves_safety)
+    return 5 if safety and harmful else 2
 
 
 @guard("within_limitation_period")
@@ -84,7 +106,7 @@ def within_limitation_period(ctx: GuardContext) -> list[str]:
     case: Case = ctx.case
     if case.act_date is None:
         return [_("Record the date of the act (or of its end) to check the limitation period.")]
-    years = limitation_years(case)
+    years = limitation_years(case, ctx.params)
     end = daycount.shift_months(case.act_date, 12 * years)
     if case.discovered_on <= end:
         return []
@@ -166,8 +188,12 @@ def hearing_presider_independent(ctx: GuardContext) -> list[str]:
 
 @guard("hearing_scheduled")
 def hearing_scheduled(ctx: GuardContext) -> list[str]:
-    if not ctx.case.facts.get("hearing_on"):
+    """A hearing is recorded on or after its notified date, never before (APL Art. 64 (二))."""
+    hearing_on = ctx.case.facts.get("hearing_on")
+    if not hearing_on:
         return [_("Schedule the hearing first.")]
+    if ctx.today < dt.date.fromisoformat(hearing_on):
+        return [_("The hearing is scheduled for %(d)s: record it on or after that day.") % {"d": hearing_on}]
     return []
 
 
@@ -212,7 +238,8 @@ def not_heavier_than_notified(ctx: GuardContext) -> list[str]:
 def service_method_allowed(ctx: GuardContext) -> list[str]:
     """Electronic service needs a signed consent; public notice only when other methods failed (§13.14)."""
     method = ctx.params.get("method")
-    if method == "electronic" and not ctx.case.facts.get("electronic_consent"):
+    consent = ctx.case.facts.get("electronic_consent") or str(ctx.params.get("electronic_consent", "")).strip()
+    if method == "electronic" and not consent:
         return [_("Electronic service needs the party's signed consent (APL Art. 61).")]
     if method == "public_notice" and not str(ctx.params.get("public_notice_reason", "")).strip():
         return [
@@ -236,7 +263,8 @@ def payment_overdue(ctx: GuardContext) -> list[str]:
         _open(ctx.case, "payment_deadline")
         or Deadline.objects.filter(case=ctx.case, code="payment_deadline").order_by("-id").first()
     )
-    if window is None or ctx.today <= window.due_on or int(ctx.case.facts.get("paid_fen", 0)) >= _fine_due(ctx.case):
+    served_on: dt.date = ctx.params.get("served_on", ctx.today)
+    if window is None or served_on <= window.due_on or int(ctx.case.facts.get("paid_fen", 0)) >= _fine_due(ctx.case):
         return [_("A demand notice is served only after the payment period has passed unpaid (AEL Art. 35, 54).")]
     return []
 
@@ -275,7 +303,11 @@ def court_application_window(ctx: GuardContext) -> list[str]:
 def obligations_settled(ctx: GuardContext) -> list[str]:
     if ctx.case.state in {"transferred"}:
         return []
-    if int(ctx.case.facts.get("paid_fen", 0)) < _fine_due(ctx.case) and not ctx.case.facts.get("court_enforced"):
+    # Court enforcement settles the obligation only once the court was applied to (AEL Art. 53).
+    enforced = ctx.case.facts.get("court_enforced") or (
+        ctx.params.get("court_enforced") and ctx.case.state == "enforcement"
+    )
+    if int(ctx.case.facts.get("paid_fen", 0)) < _fine_due(ctx.case) and not enforced:
         return [_("The fine is not fully paid or enforced.")]
     return []
 
