@@ -43,7 +43,8 @@ def may_write_case(user: Any, case: Case) -> bool:
     # Before 立案 assigns handlers, any officer of the handling unit works on the lead.
     if not case.handler_links.exists():
         return user.unit_id is not None and user.unit_id == case.unit_id
-    return case.handler_links.filter(user=user).exists()
+    # A recused officer (APL Art. 43) no longer acts on the case, even while still listed.
+    return case.handler_links.filter(user=user).exists() and not case.recusals.filter(user=user, recused=True).exists()
 
 
 def case_get_for_user(user: Any, case_id: int, *, need_write: bool = False) -> Case:

@@ -491,6 +491,12 @@ def case_serve(
         "recording": recording,
         "public_notice_reason": public_notice_reason,
     }
+    # A payment period runs only when the decision imposes an amount (not for 不予处罚 or a warning).
+    owes = bool(
+        (case.facts.get("decided_penalty") or {}).get("fine_fen")
+        or (case.facts.get("decided_penalty") or {}).get("confiscation_fen")
+    )
+    starts = None if owes else ()
     return case_transition(
         case=case,
         code="serve",
@@ -498,6 +504,7 @@ def case_serve(
         changes={"facts.service": service},
         params=params,
         payload=payload,
+        starts=starts,
         start_on=effective,
     )
 
@@ -570,3 +577,19 @@ def case_archive(*, actor: User, case: Case) -> Case:
 
 def open_deadlines(case: Case) -> list[Deadline]:
     return list(case.deadlines.filter(closed_at__isnull=True).order_by("due_on"))
+
+
+@transaction.atomic
+def case_reassign_handlers(*, actor: User, case: Case, handlers: Sequence[User], reason: str) -> Case:
+    """Replace the handlers (after a recusal, leave or transfer): again ≥ 2 qualified officers, no conflict."""
+    if not reason.strip():
+        raise field_error("reason", _("Give a reason."))
+    handler_ids = list(dict.fromkeys(h.pk for h in handlers))
+    return case_transition(
+        case=case,
+        code="reassign_handlers",
+        actor=actor,
+        changes={"handlers": handler_ids},
+        params={"handler_ids": handler_ids},
+        payload={"reason": reason.strip()},
+    )

@@ -149,7 +149,10 @@ def case_transition(
     case.state = to_state
     case.event_count += 1
     case.updated_at = now
-    case.save()
+    columns = {key for key in changes if key in REPLAYED_COLUMNS}
+    if any(key.startswith("facts.") for key in changes):
+        columns.add("facts")
+    case.save(update_fields=sorted(columns | {"state", "event_count", "updated_at"}))
     if HANDLERS_KEY in changes:
         _set_handlers(case, list(changes[HANDLERS_KEY]))
     _deadlines(case, move, start_on or today, now, move.starts if starts is None else starts)

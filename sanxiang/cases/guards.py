@@ -27,6 +27,9 @@ _ACT_OF = {
     "attach_evidence": EnforcementAct.INVESTIGATE,
     "preserve_evidence": EnforcementAct.INVESTIGATE,
     "notify": EnforcementAct.SERVE,
+    "serve": EnforcementAct.SERVE,
+    "send_demand": EnforcementAct.SERVE,
+    "reassign_handlers": EnforcementAct.INVESTIGATE,
 }
 
 

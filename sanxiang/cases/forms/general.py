@@ -81,6 +81,27 @@ class RegisterForm(ActionForm):
         }
 
 
+class ReassignHandlersForm(ActionForm):
+    """Replace the handlers (after a recusal, a leave or a transfer of staff)."""
+
+    handlers = forms.ModelMultipleChoiceField(
+        label=_("Handlers"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two enforcement officers (APL Art. 42); the first ticked leads."),
+    )
+    reason = long_text(_("Reason for the change"))
+    submit_label = _("Reassign the handlers")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officers = selectors.officers_for_assignment(self.actor, self.case)
+        cast("forms.ModelMultipleChoiceField[User]", self.fields["handlers"]).queryset = officers
+
+    def action_kwargs(self) -> dict[str, Any]:
+        return {"handlers": list(self.cleaned_data["handlers"]), "reason": self.cleaned_data["reason"]}
+
+
 class DismissLeadForm(ActionForm):
     reason = long_text(_("Reason for not registering"))
     submit_label = _("Decide not to register")
@@ -315,6 +336,9 @@ FORMS: dict[str, ActionSpec] = {
         frozenset({"handlers_qualified", "no_recusal_conflict", "within_limitation_period"}),
     ),
     "dismiss_lead": ActionSpec(DismissLeadForm, actions.case_dismiss_lead),
+    "reassign_handlers": ActionSpec(
+        ReassignHandlersForm, actions.case_reassign_handlers, frozenset({"handlers_qualified", "no_recusal_conflict"})
+    ),
     "record_transcript": ActionSpec(TranscriptForm, actions.case_record_transcript),
     "attach_evidence": ActionSpec(EvidenceForm, actions.case_attach_evidence),
     "preserve_evidence": ActionSpec(PreserveForm, actions.case_preserve_evidence),

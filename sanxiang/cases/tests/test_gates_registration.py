@@ -12,7 +12,7 @@ from django.utils import timezone
 from sanxiang.cases import actions
 from sanxiang.cases.models import CaseEvent, Conflict, Recusal
 from sanxiang.cases.tests.test_gates_base import GateTestCase
-from sanxiang.lib.exceptions import AccessDenied, InvalidTransition
+from sanxiang.lib.exceptions import AccessDenied, GateRefused, InvalidTransition
 from sanxiang.org.actions import certificate_set_status, certificate_update
 from sanxiang.org.models import Certificate, CertificateStatus
 
@@ -347,3 +347,27 @@ class RolesAndScopeTests(GateTestCase):
         with self.assertRaisesMessage(InvalidTransition, "is not possible while the case is “Registered"):
             actions.case_register(actor=self.b.unit_head, case=case, handlers=[self.b.officer, self.b.officer2])
         self.assertEqual(case.events.count(), 2)
+
+
+class ReassignHandlersTests(GateTestCase):
+    """After a recusal the head reassigns: again two qualified officers with no conflict (APL Art. 42, 43)."""
+
+    def test_it_replaces_a_recused_handler(self):
+        from sanxiang.cases.access import may_write_case
+        from sanxiang.cases.engine import case_replay, case_snapshot
+
+        case = self.registered()
+        Recusal.objects.create(
+            case=case, user=self.b.officer2, reason="亲属关系", recused=True, decided_by=self.b.leader
+        )
+        self.assertIs(may_write_case(self.b.officer2, case), False)
+        with self.assertRaises(GateRefused) as refused:
+            actions.case_reassign_handlers(
+                actor=self.b.unit_head, case=case, handlers=[self.b.officer, self.b.officer2], reason="回避"
+            )
+        self.assertIn("recused", "\n".join(refused.exception.reasons))
+        case = actions.case_reassign_handlers(
+            actor=self.b.unit_head, case=case, handlers=[self.b.officer, self.b.unit_head], reason="回避"
+        )
+        self.assertLastEvent(case, "reassign_handlers", self.b.unit_head)
+        self.assertEqual(case_replay(case), case_snapshot(case))

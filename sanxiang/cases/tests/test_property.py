@@ -82,6 +82,7 @@ class EngineInvariantTests(HypothesisTestCase, GateTestCase):
         penalty = {"types": st.sampled_from(PENALTIES), "fine_fen": st.sampled_from(FINES)}
         table: dict[str, tuple[Callable[..., Case], dict[str, st.SearchStrategy[Any]]]] = {
             "dismiss_lead": (actions.case_dismiss_lead, {"reason": sample("", "不构成违法")}),
+            "reassign_handlers": (actions.case_reassign_handlers, {"handlers": handlers, "reason": sample("", "回避")}),
             "register": (actions.case_register, {
                 "handlers": handlers, "harmful_consequences": st.booleans(),
                 "limitation_override_reason": sample("", "", "连续行为"),

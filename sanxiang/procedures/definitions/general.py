@@ -102,6 +102,11 @@ TRANSITIONS = (
         documents=("preservation_decision",), basis="APL Art. 56",
     ),
     Transition(
+        "reassign_handlers", _("Reassign the handlers"),
+        frozenset({"registered", "concluded", "examined", "notified", "hearing", "decided", "no_penalty", "served"}),
+        None, HEADS, guards=("handlers_qualified", "no_recusal_conflict"), basis="APL Art. 42, 43",
+    ),
+    Transition(
         "conclude_investigation", _("Conclude the investigation"), frozenset({"registered"}), "concluded", HANDLERS,
         guards=("no_open_preservation",), documents=("investigation_report",), basis="APL Art. 57",
     ),
@@ -153,7 +158,7 @@ TRANSITIONS = (
     ),
     Transition(
         "serve", _("Record service of the decision"), frozenset({"decided", "no_penalty"}), "served", HANDLERS,
-        guards=("service_method_allowed",), starts=(PAYMENT_DEADLINE,), stops=("service_deadline",),
+        guards=("handlers_qualified", "service_method_allowed"), starts=(PAYMENT_DEADLINE,), stops=("service_deadline",),
         documents=("service_receipt",), basis="APL Art. 61; CPL Art. 87-95",
     ),
     Transition(
@@ -162,7 +167,7 @@ TRANSITIONS = (
     ),
     Transition(
         "send_demand", _("Serve a demand notice"), frozenset({"served"}), None, HANDLERS,
-        guards=("payment_overdue",), documents=("demand_notice",), basis="AEL Art. 35, 45, 54",
+        guards=("handlers_qualified", "payment_overdue"), documents=("demand_notice",), basis="AEL Art. 35, 45, 54",
     ),
     Transition(
         "record_payment", _("Record a payment"), frozenset({"served", "enforcement"}), None, HANDLERS,
