@@ -87,11 +87,22 @@ def _apply_changes(case: Case, changes: Mapping[str, Any]) -> None:
 
 
 def _set_handlers(case: Case, handler_ids: list[int]) -> None:
+    """Make the case's handlers exactly ``handler_ids``, the first as lead handler (roles updated in place)."""
     CaseHandler.objects.filter(case=case).exclude(user_id__in=handler_ids).delete()
-    existing = set(CaseHandler.objects.filter(case=case).values_list("user_id", flat=True))
+    existing = {link.user_id: link for link in CaseHandler.objects.filter(case=case)}
     for position, user_id in enumerate(handler_ids):
-        if user_id not in existing:
-            CaseHandler.objects.create(case=case, user_id=user_id, role="lead" if position == 0 else "assist")
+        role = "lead" if position == 0 else "assist"
+        link = existing.get(user_id)
+        if link is None:
+            CaseHandler.objects.create(case=case, user_id=user_id, role=role)
+        elif link.role != role:
+            link.role = role
+            link.save(update_fields=["role"])
+
+
+def handler_order(user_ids: list[int]) -> list[int]:
+    """The canonical order of a handler list: the lead handler, then the others by id."""
+    return user_ids[:1] + sorted(user_ids[1:])
 
 
 def _deadlines(
@@ -192,6 +203,8 @@ def case_replay(case: Case) -> dict[str, Any]:
         for key, value in event.changes.items():
             if key.startswith("facts."):
                 state["facts"][key.removeprefix("facts.")] = value
+            elif key == HANDLERS_KEY:
+                state[key] = handler_order(list(value))
             else:
                 state[key] = value
     return state
@@ -207,7 +220,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
             snapshot[key] = value.isoformat() if isinstance(value, dt.date) else value
     if HANDLERS_KEY in replay:
         snapshot[HANDLERS_KEY] = list(
-            # "lead" sorts after "assist": descending puts the lead handler first, as replayed.
-            CaseHandler.objects.filter(case=case).order_by("-role", "id").values_list("user_id", flat=True)
+            # "lead" sorts after "assist": descending puts the lead handler first, then the others by id.
+            CaseHandler.objects.filter(case=case).order_by("-role", "user_id").values_list("user_id", flat=True)
         )
     return snapshot

@@ -371,3 +371,16 @@ class ReassignHandlersTests(GateTestCase):
         )
         self.assertLastEvent(case, "reassign_handlers", self.b.unit_head)
         self.assertEqual(case_replay(case), case_snapshot(case))
+
+    def test_an_assistant_who_becomes_lead_is_recorded_as_lead(self):
+        """Roles of kept handlers follow the new order, so replaying the events gives the stored handlers."""
+        from sanxiang.cases.engine import case_replay, case_snapshot
+        from sanxiang.cases.models import CaseHandler
+
+        case = self.registered()
+        case = actions.case_reassign_handlers(
+            actor=self.b.unit_head, case=case, handlers=[self.b.officer2, self.b.unit_head], reason="调整"
+        )
+        lead = CaseHandler.objects.get(case=case, role="lead")
+        self.assertEqual(lead.user, self.b.officer2)
+        self.assertEqual(case_replay(case), case_snapshot(case))
