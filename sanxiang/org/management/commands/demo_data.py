@@ -1,4 +1,4 @@
-"""``sanxiang demo_data``: create the demo bureau (idempotent) and print its accounts."""
+"""``sanxiang demo_data``: create the demo bureau, its calendar, catalogue and cases (idempotent) and print them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from sanxiang.cases.demo import DemoCasesResult, demo_cases_build
+from sanxiang.cases.models import Case
+from sanxiang.catalog.demo import demo_catalog_build
 from sanxiang.lib.exceptions import DomainError, ValidationFailed
 from sanxiang.org.demo import AGENCY_NAME, DEMO_PASSWORD, demo_build
 from sanxiang.org.models import Role, User
 from sanxiang.org.permissions import roles_of
 from sanxiang.org.selectors import system_user
+from sanxiang.procedures import definitions
+from sanxiang.procedures.demo import PROVISIONAL_NOTE, CalendarReport, demo_calendar_ensure
 
 
 def _width(text: str) -> int:
@@ -34,6 +40,13 @@ def _error_text(exc: DomainError) -> str:
     return "\n".join(lines)
 
 
+def case_row(case: Case) -> list[str]:
+    """One line of the demo cases: number, procedure, state, unit, the start of the summary."""
+    proc = definitions.get(case.procedure)
+    summary = case.summary if len(case.summary) <= 24 else case.summary[:23] + "…"
+    return [str(case), str(proc.label), str(proc.step(case.state).label), case.unit.name, summary]
+
+
 def account_row(user: User) -> list[str]:
     """One line of the accounts table: login name, name, unit, roles, password."""
     held = roles_of(user)
@@ -44,7 +57,8 @@ def account_row(user: User) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Create the demo bureau (四平市铁西区城市管理行政执法局) with staff, certificates and training, "
-        "and print the demo accounts. Safe to run again: nothing is created twice."
+        "its working-day calendar, violation catalogue and cases in several states, "
+        "and print the demo accounts and cases. Safe to run again: nothing is created twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,6 +76,10 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 result = demo_build(actor=system_user(), today=timezone.localdate())
+            # The cases in a transaction of their own: the accounts stay usable if they fail.
+            with transaction.atomic():
+                calendar = demo_calendar_ensure(actor=system_user(), today=timezone.localdate())
+                cases = demo_cases_build(violations=demo_catalog_build(actor=system_user()))
         except DomainError as exc:
             raise CommandError(_("The demo data could not be created: %(e)s") % {"e": _error_text(exc)}) from exc
         if result.created:
@@ -69,15 +87,58 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("The demo data already exists: nothing was created."))
         self._print_accounts(result.accounts)
+        self._print_cases(cases)
+        self._print_calendar(calendar)
+
+    def _print_table(self, header: list[str], rows: list[list[str]]) -> None:
+        widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            self.stdout.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+    def _print_cases(self, cases: DemoCasesResult) -> None:
+        self.stdout.write("")
+        if cases.created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    ngettext("Created %(n)d demo case.", "Created %(n)d demo cases.", cases.created)
+                    % {"n": cases.created}
+                )
+            )
+        if cases.cases:
+            self.stdout.write(_("Demo cases:"))
+            header = [_("Number"), _("Procedure"), _("State"), _("Unit"), _("Summary")]
+            self._print_table(header, [case_row(case) for case in cases.cases])
+        for note in cases.notes:
+            self.stdout.write(self.style.WARNING(note))
+
+    def _print_calendar(self, calendar: CalendarReport) -> None:
+        for year in calendar.provisional:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Provisional calendar for %(year)s: %(note)s") % {"year": year, "note": PROVISIONAL_NOTE}
+                )
+            )
+            self.stdout.write(
+                _("Load the official notice with: sanxiang calendar load --year %(year)s --file notice.json")
+                % {"year": year}
+            )
+        for year in calendar.outdated:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The chinesecalendar package now has %(year)s: load the official notice over the provisional calendar."
+                    )
+                    % {"year": year}
+                )
+            )
+        for year in calendar.missing:
+            self.stdout.write(self.style.WARNING(_("The calendar for %(year)s is not loaded.") % {"year": year}))
 
     def _print_accounts(self, accounts: list[User]) -> None:
         header = [_("Login name"), _("Name"), _("Unit"), _("Roles"), _("Password")]
-        rows = [account_row(user) for user in accounts]
-        widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
         self.stdout.write("")
         self.stdout.write(_("Demo accounts of %(agency)s:") % {"agency": AGENCY_NAME})
-        for row in [header, *rows]:
-            self.stdout.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        self._print_table(header, [account_row(user) for user in accounts])
         self.stdout.write("")
         self.stdout.write(_("Every demo account has the password %(p)s.") % {"p": DEMO_PASSWORD})
         self.stdout.write(
