@@ -7,6 +7,7 @@ the move, the actor and the guards, and appends the event.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanxiang.cases import execution
 from sanxiang.cases.engine import case_transition
 from sanxiang.cases.models import Case, CaseSource, Deadline, IdType, Party, PartyKind
 from sanxiang.cases.numbering import next_number
@@ -507,6 +509,71 @@ def case_serve(
         starts=starts,
         start_on=effective,
     )
+
+
+def _check_schedule(kind: str, schedule: Sequence[tuple[dt.date, int]], owed: int, period_end: dt.date) -> None:
+    """The rules of an approved schedule (APL Art. 66 para 2); raises ``ValidationFailed`` on ``schedule``."""
+    if kind not in execution.SCHEDULE_KINDS:
+        raise field_error("kind", _("Choose deferred payment or payment in instalments."))
+    if kind == "deferral" and len(schedule) != 1:
+        raise field_error("schedule", _("Deferred payment has one date; choose instalments for several."))
+    if kind == "instalments" and len(schedule) < 2:
+        raise field_error("schedule", _("Payment in instalments needs at least two dates."))
+    dates = [day for day, _amount in schedule]
+    if any(amount <= 0 for _day, amount in schedule):
+        raise field_error("schedule", _("Each amount must be positive."))
+    if dates != sorted(set(dates)):
+        raise field_error("schedule", _("The dates must be in order, each after the one before."))
+    if dates[0] <= period_end or dates[0] < timezone.localdate():
+        raise field_error(
+            "schedule",
+            _("Every date must be after the end of the payment period (%(d)s) and not in the past.")
+            % {"d": period_end.isoformat()},
+        )
+    total = sum(amount for _day, amount in schedule)
+    if total != owed:
+        message = _("The amounts add up to %(sum)s yuan, but %(owed)s yuan is owed (fine and confiscation less paid).")
+        raise field_error("schedule", message % {"sum": f"{total / 100:,.2f}", "owed": f"{owed / 100:,.2f}"})
+
+
+@transaction.atomic
+def case_approve_deferral(
+    *, actor: User, case: Case, kind: str, schedule: Sequence[tuple[dt.date, int]], reason: str
+) -> Case:
+    """暂缓或者分期缴纳: a head approves the party's application to pay later or in instalments (APL Art. 66 para 2).
+
+    ``schedule`` lists (last day, amount in fen): one date for a deferral, two or more for instalments,
+    in order, after the payment period and not in the past, adding up to what is owed (the fine and the
+    confiscated amount less what is paid). It is kept as ``facts.payment_schedule`` and replaces the
+    period: the open payment deadline closes and a new one runs to the first date. A demand notice may
+    then be served only after an instalment passed its date unpaid (``guards.payment_overdue``).
+    """
+    from sanxiang.procedures.definitions.general import PAYMENT_DEADLINE
+
+    if not schedule:
+        raise field_error("schedule", _("Enter at least one date and amount."))
+    if not reason.strip():
+        raise field_error("reason", _("Record the party's reason for the application."))
+    period_end = execution.period_ends_on(case)
+    owed = execution.amount_due_fen(case) - execution.paid_fen(case)
+    if period_end is None or owed <= 0:
+        raise field_error("schedule", _("Nothing is owed: there is nothing to defer."))
+    _check_schedule(kind, schedule, owed, period_end)
+    today = timezone.localdate()
+    stored = {
+        "kind": kind,
+        "instalments": [{"due_on": day.isoformat(), "amount_fen": amount} for day, amount in schedule],
+        "paid_before_fen": execution.paid_fen(case),
+        "approved_on": today.isoformat(),
+    }
+    # The open period now runs from the approval to the first date, in calendar days; like every calendar
+    # period (``engine.due_date``) its end moves past a non-working day (CPL Art. 85), while the demand gate
+    # reads the schedule's own dates.
+    starts = (dataclasses.replace(PAYMENT_DEADLINE, amount=(schedule[0][0] - today).days, basis="APL Art. 66, 67"),)
+    return case_transition(
+        case=case, code="approve_deferral", actor=actor, changes={f"facts.{execution.SCHEDULE_KEY}": stored},
+        payload={"reason": reason.strip()}, starts=starts, start_on=today,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sanxiang.cases import execution
 from sanxiang.cases.models import Case, CaseHandler, Conflict, Deadline, PartyKind, Recusal
 from sanxiang.cases.penalties import Penalty
 from sanxiang.lib import daycount
@@ -255,21 +256,26 @@ def service_method_allowed(ctx: GuardContext) -> list[str]:
     return []
 
 
-def _fine_due(case: Case) -> int:
-    decided = case.facts.get("decided_penalty") or {}
-    return int(decided.get("fine_fen", 0)) + int(decided.get("confiscation_fen", 0))
-
-
 @guard("payment_overdue")
 def payment_overdue(ctx: GuardContext) -> list[str]:
-    window = (
-        _open(ctx.case, "payment_deadline")
-        or Deadline.objects.filter(case=ctx.case, code="payment_deadline").order_by("-id").first()
-    )
+    """A 催告 only once an amount passed its last day unpaid (AEL Art. 35, 54).
+
+    The last day is the end of the payment period (APL Art. 67), or, under a schedule a head approved
+    (APL Art. 66 para 2), each instalment's date: an instalment not yet due is not overdue. The demand's
+    own service date is what is checked (``served_on``), not only the day it is recorded.
+    """
     served_on: dt.date = ctx.params.get("served_on", ctx.today)
-    if window is None or served_on <= window.due_on or int(ctx.case.facts.get("paid_fen", 0)) >= _fine_due(ctx.case):
-        return [_("A demand notice is served only after the payment period has passed unpaid (AEL Art. 35, 54).")]
-    return []
+    if execution.missed_due_point(ctx.case, before=served_on) is not None:
+        return []
+    upcoming = execution.next_due_on(ctx.case)
+    if ctx.case.facts.get(execution.SCHEDULE_KEY) and upcoming is not None:
+        return [
+            _(
+                "Under the approved payment schedule a demand notice is served only after an instalment has passed its date unpaid: the next is due on %(d)s (APL Art. 66; AEL Art. 35, 54)."
+            )
+            % {"d": upcoming.isoformat()}
+        ]
+    return [_("A demand notice is served only after the payment period has passed unpaid (AEL Art. 35, 54).")]
 
 
 @guard("court_application_window")
@@ -304,13 +310,21 @@ def court_application_window(ctx: GuardContext) -> list[str]:
 
 @guard("obligations_settled")
 def obligations_settled(ctx: GuardContext) -> list[str]:
+    """The fine and the confiscated amount are paid in full, or the court enforced them after an application.
+
+    The late-payment surcharge (APL Art. 72 (一)) is shown on the case but not required here: it is
+    collected only by enforcement, through the court on the agency's application (AEL Art. 45, 46, 53,
+    54), and whether to pursue it is the agency's decision, not a condition of the decision being
+    executed. Once the agency records such a decision, the surcharge it chose to collect would be owed
+    here too.
+    """
     if ctx.case.state in {"transferred"}:
         return []
     # Court enforcement settles the obligation only once the court was applied to (AEL Art. 53).
     enforced = ctx.case.facts.get("court_enforced") or (
         ctx.params.get("court_enforced") and ctx.case.state == "enforcement"
     )
-    if int(ctx.case.facts.get("paid_fen", 0)) < _fine_due(ctx.case) and not enforced:
+    if execution.paid_fen(ctx.case) < execution.amount_due_fen(ctx.case) and not enforced:
         return [_("The fine is not fully paid or enforced.")]
     return []
 

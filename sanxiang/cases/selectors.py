@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanxiang.cases import execution
 from sanxiang.cases.access import case_list_for_user
 from sanxiang.cases.forms.choices import VALUE_LABELS
 from sanxiang.cases.models import Case, CaseEvent, CaseHandler, Deadline, Party
@@ -260,6 +261,7 @@ CHANGE_LABELS: dict[str, Promise] = {
     "facts.court": gettext_lazy("Court"),
     "facts.court_enforced": gettext_lazy("Enforced by the court"),
     "facts.paid_fen": gettext_lazy("Paid in total"),
+    "facts.payment_schedule": gettext_lazy("Payment schedule"),
 }
 _USER_KEYS = frozenset({"handlers", "facts.hearing_presider_id"})
 
@@ -292,6 +294,13 @@ def penalty_text(data: Mapping[str, Any]) -> str:
     return "、".join(parts)
 
 
+def schedule_text(data: Mapping[str, Any]) -> str:
+    """A recorded payment schedule (APL Art. 66 para 2) in words: its kind, then each date and amount."""
+    kind = execution.SCHEDULE_KINDS.get(str(data.get("kind")), str(data.get("kind")))
+    items = [f"{item['due_on']} {yuan(int(item['amount_fen']))}" for item in data.get("instalments", [])]
+    return f"{kind}: " + "、".join(items)
+
+
 def _timestamp(value: str) -> str:
     try:
         moment = dt.datetime.fromisoformat(value)
@@ -313,6 +322,8 @@ def value_text(key: str, value: Any, names: Mapping[int, str]) -> str:
         return yuan(value)
     if key.endswith("_penalty") and isinstance(value, dict):
         return penalty_text(value)
+    if key.endswith(execution.SCHEDULE_KEY) and isinstance(value, dict):
+        return schedule_text(value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if key.endswith("_at") and isinstance(value, str):
@@ -413,3 +424,51 @@ def supervision_groups(user: Any, *, today: dt.date, horizon: dt.date) -> list[U
         group.overdue += overdue
         group.due_soon += not overdue
     return list(groups.values())
+
+
+# --- Payment and the late-payment surcharge (APL Art. 66-73; AEL Art. 45) -----------------------
+
+
+@dataclass(frozen=True)
+class InstalmentRow:
+    instalment: execution.Instalment
+    amount: str
+    paid: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ExecutionPanel:
+    """What the case page shows of the payment: amounts in yuan, the schedule and the surcharge so far."""
+
+    state: execution.Execution
+    amount_due: str
+    fine: str
+    confiscation: str
+    paid: str
+    outstanding: str
+    surcharge: str
+    schedule_label: str
+    instalments: list[InstalmentRow]
+
+
+def execution_panel(case: Case, *, today: dt.date) -> ExecutionPanel | None:
+    """The payment panel of ``case`` on ``today``; None until a decision with an amount is served."""
+    state = execution.case_execution(case, on=today)
+    if state is None:
+        return None
+    kind = state.schedule_kind
+    return ExecutionPanel(
+        state=state,
+        amount_due=yuan(state.amount_due_fen),
+        fine=yuan(state.fine_fen),
+        confiscation=yuan(state.confiscation_fen),
+        paid=yuan(state.paid_fen),
+        outstanding=yuan(state.outstanding_fen),
+        surcharge=yuan(state.surcharge.amount_fen),
+        schedule_label=str(execution.SCHEDULE_KINDS[kind]) if kind else "",
+        instalments=[
+            InstalmentRow(i, yuan(i.amount_fen), yuan(i.paid_fen), not i.settled and i.due_on < today)
+            for i in state.instalments
+        ],
+    )

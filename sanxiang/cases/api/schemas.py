@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.utils import timezone
 from ninja import P, PathEx, Schema
 from pydantic import Field
 
 from sanxiang.api_types import MAX_ID
+from sanxiang.cases import execution
 from sanxiang.cases.access import case_get_for_user, may_write_case
 from sanxiang.cases.models import Case, CaseEvent, CaseSource, IdType, Party, PartyKind
 from sanxiang.org.models import EnforcementCategory, Region, Unit, User
@@ -98,6 +100,39 @@ class ViolationOut(Schema):
     title: str
 
 
+class InstalmentOut(Schema):
+    due_on: dt.date = Field(description="Last day to pay this amount.")
+    amount_fen: int
+    paid_fen: int = Field(description="The part of the payments since the approval that covers it (earliest first).")
+
+
+class ExecutionOut(Schema):
+    """Where payment of the decision stands today (APL Art. 66-73; AEL Art. 45)."""
+
+    fine_fen: int
+    confiscation_fen: int
+    amount_due_fen: int = Field(description="Fine plus confiscated amount.")
+    paid_fen: int
+    outstanding_fen: int
+    period_ends_on: dt.date = Field(description="Last day of the payment period of the decision (APL Art. 67).")
+    next_due_on: dt.date | None = Field(
+        description="Last day for what is still owed: the next unpaid instalment or the period's end; null once paid."
+    )
+    schedule_kind: Literal["deferral", "instalments"] | None = Field(
+        description="An approved deferral or instalment schedule (APL Art. 66 para 2), if any."
+    )
+    instalments: list[InstalmentOut]
+    surcharge_fen: int = Field(
+        description="Late-payment surcharge to date: 3 % of the fine per late day, at most the fine (APL Art. 72 (一))."
+    )
+    surcharge_days: int = Field(description="Days counted, leaving out days a review or lawsuit was pending.")
+    surcharge_capped: bool = Field(description="The surcharge has reached the fine and grows no further.")
+    surcharge_from: dt.date | None = Field(
+        description="First day paid late: the surcharge runs from it, less days a review or lawsuit was pending."
+    )
+    settled: bool = Field(description="Fine and confiscation paid in full (the surcharge is not required).")
+
+
 class CaseDetailOut(CaseSummaryOut):
     source: CaseSource
     source_detail: str
@@ -110,6 +145,9 @@ class CaseDetailOut(CaseSummaryOut):
     parties: list[PartyOut]
     deadlines: list[DeadlineOut]
     events: list[EventOut]
+    execution: ExecutionOut | None = Field(
+        description="Payment and surcharge, once a decision with an amount is served."
+    )
 
 
 def _mask(value: str) -> str:
@@ -183,4 +221,21 @@ def case_detail_out(user: User, case_id: int) -> CaseDetailOut:
             DeadlineOut.model_validate(d, from_attributes=True) for d in case.deadlines.order_by("due_on", "id")
         ],
         events=[event_out(case, event) for event in case.events.order_by("seq")],
+        execution=execution_out(case, timezone.localdate()),
     )
+
+
+def execution_out(case: Case, today: dt.date) -> ExecutionOut | None:
+    state = execution.case_execution(case, on=today)
+    if state is None:
+        return None
+    return ExecutionOut(
+        fine_fen=state.fine_fen, confiscation_fen=state.confiscation_fen, amount_due_fen=state.amount_due_fen,
+        paid_fen=state.paid_fen, outstanding_fen=state.outstanding_fen, period_ends_on=state.period_ends_on,
+        next_due_on=state.next_due_on, schedule_kind=state.schedule_kind,
+        instalments=[
+            InstalmentOut(due_on=i.due_on, amount_fen=i.amount_fen, paid_fen=i.paid_fen) for i in state.instalments
+        ],
+        surcharge_fen=state.surcharge.amount_fen, surcharge_days=state.surcharge.days,
+        surcharge_capped=state.surcharge.capped, surcharge_from=state.surcharge_from, settled=state.settled,
+    )  # fmt: skip

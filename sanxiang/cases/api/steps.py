@@ -370,6 +370,28 @@ def case_record_payment_api(request: HttpRequest, case_id: CaseId, data: Payment
     return _run(request, case_id, actions.case_record_payment, **data.model_dump())
 
 
+class InstalmentIn(InputSchema):
+    due_on: Day = Field(description="The last day to pay this amount.")
+    amount_fen: Fen
+
+
+class DeferralIn(InputSchema):
+    kind: Literal["deferral", "instalments"] = Field(description="One later date, or two or more instalments.")
+    schedule: list[InstalmentIn] = Field(
+        min_length=1, max_length=60, description="In date order; adds up to what is owed."
+    )
+    reason: str = text(2000, required=True, description="The party's reason for applying.")
+
+
+@_step("approve_deferral", "Approve deferred or instalment payment (暂缓或者分期缴纳)")
+def case_approve_deferral_api(request: HttpRequest, case_id: CaseId, data: DeferralIn) -> CaseDetailOut:
+    """A head approves the party's application (APL Art. 66 para 2); the dates replace the payment period."""
+    return _run(
+        request, case_id, actions.case_approve_deferral, kind=data.kind,
+        schedule=[(item.due_on, item.amount_fen) for item in data.schedule], reason=data.reason,
+    )  # fmt: skip
+
+
 class DemandIn(InputSchema):
     served_on: Day
 

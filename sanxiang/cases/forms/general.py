@@ -7,14 +7,16 @@ and the engine's answer, shown on the form when it refuses.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.cases import actions, selectors
-from sanxiang.cases.forms.base import ActionForm, ActionSpec, choice, date, fen, lines, long_text, text, yuan
+from sanxiang.cases import actions, execution, selectors
+from sanxiang.cases.forms.base import MAX_YUAN, ActionForm, ActionSpec, choice, date, fen, lines, long_text, text, yuan
 from sanxiang.cases.forms.choices import EVIDENCE_KINDS, NO_PENALTY_GROUNDS, SERVICE_METHODS, TRANSCRIPT_KINDS
 from sanxiang.cases.penalties import LABELS as PENALTY_LABELS
 from sanxiang.cases.penalties import Penalty
@@ -307,6 +309,46 @@ class PaymentForm(ActionForm):
         return {"amount_fen": fen(data["amount_yuan"]), "paid_on": data["paid_on"], "receipt_no": data["receipt_no"]}
 
 
+class DeferralForm(ActionForm):
+    """暂缓或者分期缴纳 (APL Art. 66 para 2): the dates and amounts typed one per line, in yuan."""
+
+    kind = choice(_("Approved"), execution.SCHEDULE_KINDS)
+    schedule = long_text(_("Dates and amounts"), max_length=2000)
+    reason = long_text(_("Reason given by the party"), max_length=2000)
+    submit_label = _("Approve the payment schedule")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owed = max(0, execution.amount_due_fen(self.case) - execution.paid_fen(self.case))
+        self.fields["schedule"].help_text = _(
+            "One per line: the last day to pay and the amount in yuan, e.g. “2026-07-15 250.00”. The amounts add up to what is owed: %(owed)s."
+        ) % {"owed": selectors.yuan(owed)}
+
+    def clean_schedule(self) -> list[tuple[dt.date, int]]:
+        parsed = []
+        for number, line in enumerate(lines(self.cleaned_data["schedule"]), start=1):
+            try:
+                day, amount = line.split()
+                parsed.append((dt.date.fromisoformat(day), _fen_of(amount)))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)d: write the date (YYYY-MM-DD) and the amount in yuan, e.g. “2026-07-15 250.00”."),
+                    params={"n": number},
+                ) from None
+        return parsed
+
+
+def _fen_of(text_: str) -> int:
+    """An amount in yuan with at most two decimals, as integer fen (``ValueError`` otherwise)."""
+    try:
+        amount = Decimal(text_)
+    except InvalidOperation:
+        raise ValueError(text_) from None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_YUAN or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(text_)
+    return fen(amount)
+
+
 class DemandForm(ActionForm):
     served_on = date(_("Demand notice served on"))
 
@@ -362,6 +404,7 @@ FORMS: dict[str, ActionSpec] = {
     "decide": ActionSpec(DecideForm, actions.case_decide, frozenset({"not_heavier_than_notified"})),
     "serve": ActionSpec(ServeForm, actions.case_serve, frozenset({"service_method_allowed"})),
     "record_payment": ActionSpec(PaymentForm, actions.case_record_payment),
+    "approve_deferral": ActionSpec(DeferralForm, actions.case_approve_deferral),
     "send_demand": ActionSpec(DemandForm, actions.case_send_demand),
     "apply_court_enforcement": ActionSpec(CourtForm, actions.case_apply_court_enforcement),
     "record_execution": ActionSpec(ExecutionForm, actions.case_record_execution, frozenset({"obligations_settled"})),

@@ -26,7 +26,14 @@ STEPS = [
     "register", "dismiss_lead", "record_transcript", "attach_evidence", "preserve_evidence", "decide_preservation",
     "conclude_investigation", "examine", "decide_no_penalty", "transfer", "notify", "record_statement",
     "waive_rights", "request_hearing", "schedule_hearing", "hold_hearing", "decide", "serve", "record_payment",
-    "send_demand", "apply_court_enforcement", "record_execution", "close", "archive",
+    "send_demand", "apply_court_enforcement", "record_execution", "close", "archive", "approve_deferral",
+]  # fmt: skip
+OTHER_STEPS = [
+    "collect_on_the_spot", "hand_in_cash", "deposit_cash", "file_record", "record_inspection", "conclude_inspection",
+    "approve_emergency", "apply_measure", "extend_measure", "release_measure", "decide_disposal",
+]  # fmt: skip
+STARTS = [
+    "simple/decide_on_the_spot", "inspection/start_inspection", "compulsory/approve_measure", "compulsory/emergency_measure",
 ]  # fmt: skip
 
 
@@ -177,7 +184,7 @@ class CaseReadTests(CaseApiTestCase):
                 "id", "number", "lead_number", "procedure", "state", "state_label", "unit", "category", "region",
                 "location", "discovered_on", "registered_on", "created_at", "updated_at", "source", "source_detail",
                 "summary", "act_date", "violation", "facts", "personal_data_masked", "handlers", "parties",
-                "deadlines", "events",
+                "deadlines", "events", "execution",
             ]),
         )  # fmt: skip
         self.assertEqual(case["unit"], {"code": "b1s1", "name": "一中队"})
@@ -359,7 +366,8 @@ class OpenApiDocumentTests(CaseApiTestCase):
         self.assertEqual(schema["components"]["securitySchemes"], {"BearerToken": {"type": "http", "scheme": "bearer"}})
         paths = schema["paths"]
         expected = {BASE: {"get", "post"}, f"{BASE}{{case_id}}": {"get"}, f"{BASE}{{case_id}}/events": {"get"}}
-        expected.update({f"{BASE}{{case_id}}/{code}": {"post"} for code in STEPS})
+        expected.update({f"{BASE}{{case_id}}/{code}": {"post"} for code in STEPS + OTHER_STEPS})
+        expected.update({f"{BASE}{start}": {"post"} for start in STARTS})
         self.assertEqual({path: set(ops) for path, ops in paths.items()}, expected)
         for path, operations in paths.items():
             for method, operation in operations.items():

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sanxiang.api import api
 from sanxiang.api_types import ErrorOut
-from sanxiang.cases.tests.test_api import STEPS, CaseApiTestCase
+from sanxiang.cases.tests.test_api import OTHER_STEPS, STARTS, STEPS, CaseApiTestCase
 
 schemathesis = pytest.importorskip("schemathesis")
 
@@ -70,7 +70,7 @@ class ApiFuzzTests(CaseApiTestCase):
         case_ids = [self.new_lead().pk, self.register(self.new_lead()).pk, self.notified_case().pk]
         schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
         operations = [result.ok() for result in schema.get_all_operations()]
-        self.assertEqual(len(operations), len(STEPS) + 4)
+        self.assertEqual(len(operations), len(STEPS) + len(OTHER_STEPS) + len(STARTS) + 4)
         for operation in operations:
             for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
                 with self.subTest(operation=operation.label, mode=str(mode)):

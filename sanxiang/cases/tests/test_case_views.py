@@ -696,8 +696,8 @@ class ChoiceVocabularyTests(CaseViewTestCase):
         self.assertEqual(set(choices.SERVICE_METHODS), actions.SERVICE_METHODS)
         self.assertEqual(set(choices.NO_PENALTY_GROUNDS), actions.NO_PENALTY_GROUNDS)
 
-    def test_every_general_transition_but_deferral_has_a_form(self):
+    def test_every_general_transition_has_a_form(self):
         from sanxiang.procedures.definitions import general
 
         codes = {t.code for t in general.TRANSITIONS} - {general.PROCEDURE.initial}
-        self.assertEqual(codes - set(registry.ACTION_FORMS["general"]), {"approve_deferral"})
+        self.assertEqual(codes - set(registry.ACTION_FORMS["general"]), set())

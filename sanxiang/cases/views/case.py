@@ -103,6 +103,7 @@ def render_case(request: HttpRequest, case: Case, bound: dict[str, ActionForm] |
         "parties": list(case.parties.order_by("pk")),
         "handlers": selectors.handler_links(case),
         "deadlines": selectors.open_deadline_rows(case, today=timezone.localdate()),
+        "execution": selectors.execution_panel(case, today=timezone.localdate()),
         "timeline": selectors.case_timeline(case),
         "checklist": checklist_rows(case),
         "writable": writable,

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sanxiang.apitokens.actions import api_token_issue, api_token_revoke
 from sanxiang.apitokens.models import ApiToken
@@ -102,9 +103,9 @@ class Command(BaseCommand):
 
     def _line(self, token: ApiToken) -> str:
         if token.revoked_at is not None:
-            status = _("revoked")
+            status = pgettext("state of an API token", "revoked")
         elif token.is_expired():
-            status = _("expired")
+            status = pgettext("state of an API token", "expired")
         else:
             status = _("valid")
         used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "—"
