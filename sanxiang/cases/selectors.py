@@ -234,7 +234,7 @@ PAYLOAD_LABELS: dict[str, Promise] = {
     "note": gettext_lazy("Note"),
     "notice_served_on": gettext_lazy("Notice served on"),
     "place": gettext_lazy("Place"),
-    "record": gettext_lazy("Record"),
+    "record": gettext_lazy("Hearing record"),
     "served_on": gettext_lazy("Served on"),
     "effective_on": gettext_lazy("Effective on"),
     "recipient": gettext_lazy("Recipient"),
