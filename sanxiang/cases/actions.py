@@ -89,6 +89,62 @@ def party_build(
     return party
 
 
+def issue_number(pattern: str) -> str:
+    """The next gapless number of ``pattern``'s series this year (inside the caller's transaction)."""
+    year = timezone.localdate().year
+    return _format_number(pattern, year, next_number(_series(pattern, year)))
+
+
+def case_open(
+    *,
+    procedure: str,
+    source: CaseSource,
+    unit: Unit,
+    category: EnforcementCategory,
+    region: Region,
+    location: str,
+    summary: str,
+    parties: Sequence[Party] = (),
+    act_date: dt.date | None = None,
+    violation: Violation | None = None,
+    source_detail: str = "",
+    discovered_on: dt.date | None = None,
+) -> Case:
+    """Save a new case of ``procedure`` with no state yet, its lead number and its parties.
+
+    The caller moves the case by its procedure's first transition in the same
+    transaction, so a refused move leaves neither the case nor its number
+    behind. ``discovered_on`` defaults to today.
+    """
+    today = timezone.localdate()
+    discovered = discovered_on or today
+    if discovered > today:
+        raise field_error("discovered_on", _("The date discovered cannot be in the future."))
+    if act_date is not None and act_date > discovered:
+        raise field_error("act_date", _("The act cannot end after it was discovered."))
+    case = Case(
+        procedure=procedure,
+        state="",
+        lead_number=issue_number(settings.LEAD_NUMBER_PATTERN),
+        source=source,
+        source_detail=source_detail.strip(),
+        unit=unit,
+        category=category,
+        region=region,
+        location=location.strip(),
+        summary=summary.strip(),
+        discovered_on=discovered,
+        act_date=act_date,
+        violation=violation,
+    )
+    clean_or_fail(case, exclude=["state", "number"])
+    case.save()
+    for party in parties:
+        party.save()
+        case.parties.add(party)
+    return case
+
+
 # --- Lead and registration ------------------------------------------------------------------
 
 
@@ -111,34 +167,21 @@ def case_register_lead(
     place: str = "",
 ) -> Case:
     """案源登记: record a lead with its gapless lead number; parties are saved with it."""
-    if discovered_on > timezone.localdate():
-        raise field_error("discovered_on", _("The date discovered cannot be in the future."))
-    if act_date is not None and act_date > discovered_on:
-        raise field_error("act_date", _("The act cannot end after it was discovered."))
     proc = definitions.get(procedure)
-    year = timezone.localdate().year
-    case = Case(
+    case = case_open(
         procedure=proc.code,
-        state="",
-        lead_number=_format_number(
-            settings.LEAD_NUMBER_PATTERN, year, next_number(_series(settings.LEAD_NUMBER_PATTERN, year))
-        ),
         source=source,
-        source_detail=source_detail.strip(),
         unit=unit,
         category=category,
         region=region,
-        location=location.strip(),
-        summary=summary.strip(),
-        discovered_on=discovered_on,
+        location=location,
+        summary=summary,
+        parties=parties,
         act_date=act_date,
         violation=violation,
+        source_detail=source_detail,
+        discovered_on=discovered_on,
     )
-    clean_or_fail(case, exclude=["state", "number"])
-    case.save()
-    for party in parties:
-        party.save()
-        case.parties.add(party)
     return case_transition(
         case=case, code=proc.initial, actor=actor, place=place, payload={"lead_number": case.lead_number}
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.cases import guards_extra  # noqa: F401  (registers the gates these moves name)
-from sanxiang.cases.actions_simple import case_open
+from sanxiang.cases.actions import case_open
 from sanxiang.cases.engine import case_transition
 from sanxiang.cases.models import Case, CaseSource, Deadline, Party
 from sanxiang.lib.validation import field_error

@@ -1,4 +1,4 @@
-"""Actions of the simple (on-the-spot) procedure, and ``case_open`` for procedures that start without a lead.
+"""Actions of the simple (on-the-spot) procedure (简易程序, APL Art. 51-52, 68-71).
 
 The simple procedure's closing, archiving and bank payments use the general
 actions (``actions.case_record_payment``, ``case_close``, ``case_archive``):
@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanxiang.cases import guards_extra  # noqa: F401  (registers the gates these moves name)
-from sanxiang.cases.actions import _format_number, _penalty, _series
+from sanxiang.cases.actions import _penalty, case_open, issue_number
 from sanxiang.cases.engine import case_transition
 from sanxiang.cases.models import Case, CaseSource, Party
-from sanxiang.cases.numbering import next_number
 from sanxiang.catalog.models import Violation
-from sanxiang.lib.validation import clean_or_fail, field_error
+from sanxiang.lib.validation import field_error
 from sanxiang.org.models import EnforcementCategory, Region, Unit, User
 from sanxiang.procedures.definitions.general import PAYMENT_DEADLINE
 
@@ -33,59 +32,6 @@ REVIEW_PERIOD_DAYS = 60
 def number_pattern(setting: str, fallback: str) -> str:
     """The pattern in ``settings.<setting>``; ``settings.<fallback>`` while the project has no such setting."""
     return str(getattr(settings, setting, getattr(settings, fallback)))
-
-
-def issue_number(pattern: str) -> str:
-    """The next gapless number of ``pattern``'s series this year (inside the caller's transaction)."""
-    year = timezone.localdate().year
-    return _format_number(pattern, year, next_number(_series(pattern, year)))
-
-
-def case_open(
-    *,
-    procedure: str,
-    source: CaseSource,
-    unit: Unit,
-    category: EnforcementCategory,
-    region: Region,
-    location: str,
-    summary: str,
-    parties: Sequence[Party] = (),
-    act_date: dt.date | None = None,
-    violation: Violation | None = None,
-    source_detail: str = "",
-) -> Case:
-    """Save a new case of ``procedure`` with no state yet, its lead number and its parties.
-
-    For procedures whose first move is not a lead (an on-the-spot decision,
-    an inspection, a compulsory measure): the caller moves the case by that
-    first transition in the same transaction, so a refused move leaves
-    neither the case nor its number behind. Discovered today.
-    """
-    today = timezone.localdate()
-    if act_date is not None and act_date > today:
-        raise field_error("act_date", _("The act cannot end after it was discovered."))
-    case = Case(
-        procedure=procedure,
-        state="",
-        lead_number=issue_number(settings.LEAD_NUMBER_PATTERN),
-        source=source,
-        source_detail=source_detail.strip(),
-        unit=unit,
-        category=category,
-        region=region,
-        location=location.strip(),
-        summary=summary.strip(),
-        discovered_on=today,
-        act_date=act_date,
-        violation=violation,
-    )
-    clean_or_fail(case, exclude=["state", "number"])
-    case.save()
-    for party in parties:
-        party.save()
-        case.parties.add(party)
-    return case
 
 
 def _remedy_notice(unit: Unit) -> dict[str, Any]:
