@@ -336,7 +336,12 @@ def value_text(key: str, value: Any, names: Mapping[int, str]) -> str:
 def event_details(event: CaseEvent, names: Mapping[int, str]) -> list[tuple[str, str]]:
     """The readable summary of one event: its record (payload), then the changes worth showing."""
     details = []
-    for key, value in event.payload.items():
+    # PostgreSQL's jsonb does not keep key order: show the labelled keys in the
+    # table's order, then any others alphabetically, on every database alike.
+    known = [key for key in PAYLOAD_LABELS if key in event.payload]
+    others = sorted(key for key in event.payload if key not in PAYLOAD_LABELS)
+    for key in known + others:
+        value = event.payload[key]
         if value in ("", None, [], {}):
             continue
         if key == "effective_on" and value == event.payload.get("served_on"):
