@@ -122,11 +122,14 @@ class StartForm(forms.Form):
         return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     def transition_code(self) -> str:
-        """The code of the transition that starts the case (call after ``is_valid``)."""
+        """The code of the transition that starts the case (call after ``is_valid``); each subclass defines it.
+
+        Not an ``abc.abstractmethod``: Django's form metaclass cannot be combined with ``ABCMeta``.
+        """
         raise NotImplementedError
 
     def start(self, parties: list[Party]) -> Start:
-        """The action that starts the case and its arguments (call after ``is_valid``)."""
+        """The action that starts the case and its arguments (call after ``is_valid``); each subclass defines it."""
         raise NotImplementedError
 
     def add_refusal(self, exc: DomainError) -> None:
