@@ -62,3 +62,54 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"
+
+
+class LogHead(models.Model):
+    """The head of one append-only Merkle log (RECORD-LOG.md §2 ``tlog_head``): size and compact frontier.
+
+    Only ``record.log.log_append`` changes it, under a row lock, in the same
+    transaction as the entry it adds.
+    """
+
+    origin = models.CharField(_("log origin"), max_length=200, unique=True)
+    size = models.BigIntegerField(_("size"), default=0)
+    frontier = models.BinaryField(_("frontier"), default=b"")
+
+    class Meta:
+        verbose_name = _("log")
+        verbose_name_plural = _("logs")
+
+    def __str__(self) -> str:
+        return f"{self.origin} ({self.size})"
+
+
+class LogEntry(models.Model):
+    """One leaf: the exact canonical bytes that were hashed (never re-serialised) and their leaf hash."""
+
+    log = models.ForeignKey(LogHead, on_delete=models.PROTECT, related_name="entries")
+    seq = models.BigIntegerField(_("sequence"))
+    body = models.BinaryField(_("entry"))
+    leaf_hash = models.BinaryField(_("leaf hash"))
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        constraints = [models.UniqueConstraint(fields=["log", "seq"], name="logentry_gapless_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}#{self.seq}"
+
+
+class LogNode(models.Model):
+    """The root of a perfect subtree of level ≥ 1 (``tlog_node``): proofs need O(log n) of them."""
+
+    log = models.ForeignKey(LogHead, on_delete=models.PROTECT, related_name="nodes")
+    level = models.PositiveSmallIntegerField()
+    idx = models.BigIntegerField()
+    hash = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "level", "idx"], name="lognode_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}:{self.level}/{self.idx}"

@@ -1,0 +1,112 @@
+"""The database-backed Merkle log (RECORD-LOG.md §2, §4): appends inside the caller's transaction, and proofs.
+
+``log_append`` is the simple append path of RECORD-LOG.md §4: lock the head,
+take ``seq = size``, hash the canonical entry, update the frontier, insert the
+entry and the perfect-subtree nodes it completed, bump the size. A rolled-back
+caller takes its entry with it, so sequence numbers have no gap. Proofs read
+O(log n) stored nodes through ``merkle``'s ``subtree_hash`` contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from sanxiang.record import merkle
+from sanxiang.record.models import LogEntry, LogHead, LogNode
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What an append returns: where the entry is and what was hashed."""
+
+    origin: str
+    seq: int
+    leaf_hash: bytes
+
+
+def _head_for_update(origin: str) -> LogHead:
+    head = LogHead.objects.select_for_update().filter(origin=origin).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            LogHead.objects.create(origin=origin)
+    except IntegrityError:
+        pass  # a concurrent first append created it
+    return LogHead.objects.select_for_update().get(origin=origin)
+
+
+def log_append(*, origin: str, entry: dict[str, Any]) -> Receipt:
+    """Append ``entry`` (JSON values, no floats) to the log ``origin``; must run inside a transaction.
+
+    The stored body is ``canonical_json`` of the entry with ``log`` and ``seq``
+    added, so an exported entry names its own place in the tree.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("log_append must run inside the transaction of the change it records")
+    head = _head_for_update(origin)
+    seq = head.size
+    body = merkle.canonical_json({**entry, "log": origin, "seq": seq})
+    leaf = merkle.leaf_hash(body)
+    frontier = merkle.Frontier.from_bytes(head.size, bytes(head.frontier))
+    completed = frontier.append(leaf)
+    LogEntry.objects.create(log=head, seq=seq, body=body, leaf_hash=leaf)
+    LogNode.objects.bulk_create([LogNode(log=head, level=n.level, idx=n.idx, hash=n.hash) for n in completed])
+    head.size = frontier.size
+    head.frontier = frontier.to_bytes()
+    head.save(update_fields=["size", "frontier"])
+    return Receipt(origin, seq, leaf)
+
+
+def _subtree_hash(head: LogHead) -> merkle.SubtreeHashFn:
+    """Perfect subtree hashes from the stored leaves (level 0) and nodes (level ≥ 1)."""
+
+    def subtree_hash(start: int, end: int) -> bytes:
+        width = end - start
+        level = width.bit_length() - 1
+        if width == 1:
+            return bytes(LogEntry.objects.values_list("leaf_hash", flat=True).get(log=head, seq=start))
+        return bytes(LogNode.objects.values_list("hash", flat=True).get(log=head, level=level, idx=start >> level))
+
+    return subtree_hash
+
+
+def _head(origin: str) -> LogHead:
+    return LogHead.objects.get(origin=origin)
+
+
+def log_root(origin: str, size: int | None = None) -> tuple[int, bytes]:
+    """The tree size and root of ``origin`` now, or of its first ``size`` leaves."""
+    head = _head(origin)
+    size = head.size if size is None else size
+    if not 0 <= size <= head.size:
+        raise ValueError(f"the log has {head.size} entries, not {size}")
+    if size == head.size:
+        return size, merkle.Frontier.from_bytes(head.size, bytes(head.frontier)).root()
+    # The root of a prefix folds its perfect subtrees (the binary digits of size).
+    lookup = _subtree_hash(head)
+    hashes, start = [], 0
+    for bit in reversed(range(size.bit_length())):
+        if size >> bit & 1:
+            hashes.append(lookup(start, start + (1 << bit)))
+            start += 1 << bit
+    return size, merkle.Frontier.from_hashes(size, hashes).root()
+
+
+def log_inclusion_proof(origin: str, seq: int, size: int) -> list[bytes]:
+    """The audit path of entry ``seq`` in the tree of ``size`` leaves (RFC 9162 §2.1.3)."""
+    head = _head(origin)
+    if size > head.size:
+        raise ValueError(f"the log has {head.size} entries, not {size}")
+    return merkle.inclusion_proof(seq, size, subtree_hash=_subtree_hash(head))
+
+
+def log_consistency_proof(origin: str, old_size: int, new_size: int) -> list[bytes]:
+    """The proof that the tree of ``old_size`` is a prefix of the tree of ``new_size`` (RFC 9162 §2.1.4)."""
+    head = _head(origin)
+    if new_size > head.size:
+        raise ValueError(f"the log has {head.size} entries, not {new_size}")
+    return merkle.consistency_proof(old_size, new_size, subtree_hash=_subtree_hash(head))
