@@ -243,3 +243,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SANXIANG_LOG_LEVEL", "INFO")},
 }
+
+# --- Record log (RECORD-LOG.md): the tamper-evident log of every case event, evidence file and audit event.
+# The origin names the log in every entry and checkpoint; keep it stable for the life of the deployment.
+RECORD_LOG_ORIGIN = env_str("SANXIANG_LOG_ORIGIN", "sanxiang.local/record") or "sanxiang.local/record"

@@ -29,6 +29,7 @@ from sanxiang.procedures.calendar import db_calendar
 from sanxiang.procedures.definitions.types import DayUnit, DeadlineSpec, Procedure, Transition
 from sanxiang.procedures.guards import GuardContext, run_guards
 from sanxiang.record import context
+from sanxiang.record.log import commitment, log_record, new_salt
 
 #: Columns of ``Case`` that events may set (besides ``state``); ``facts.<key>`` sets a key of ``Case.facts``.
 REPLAYED_COLUMNS = frozenset({"number", "registered_on", "violation_id", "summary", "act_date", "location"})
@@ -167,7 +168,7 @@ def case_transition(
     if HANDLERS_KEY in changes:
         _set_handlers(case, list(changes[HANDLERS_KEY]))
     _deadlines(case, move, start_on or today, now, move.starts if starts is None else starts)
-    CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         seq=case.event_count,
         transition=move.code,
@@ -180,8 +181,40 @@ def case_transition(
         changes=changes,
         payload=dict(payload or {}),
         request_id=context.current().request_id,
+        log_salt=new_salt(),
     )
+    # The record log holds the step in clear and a salted commitment to what it
+    # recorded (personal data stays out of the log); the row is inserted once,
+    # complete, after its entry (the table refuses updates).
+    receipt = log_record(
+        "case.event",
+        actor=actor,
+        case_id=case.pk,
+        data={"seq": event.seq, "step": move.code, "from": from_state, "to": to_state},
+        digest=commitment(event.log_salt, event_commit_content(event)),
+        at=now,
+    )
+    event.log_seq = receipt.seq
+    event.save(force_insert=True)
     return case
+
+
+def event_commit_content(event: CaseEvent) -> dict[str, Any]:
+    """What the record log commits to of a case event (the one definition the append and verify share)."""
+    return {
+        "case": event.case_id,
+        "seq": event.seq,
+        "transition": event.transition,
+        "from": event.from_state,
+        "to": event.to_state,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "at": event.at.isoformat(),
+        "place": event.place,
+        "changes": event.changes,
+        "payload": event.payload,
+        "request_id": event.request_id,
+    }
 
 
 def transition_blockers(

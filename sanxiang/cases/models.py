@@ -140,6 +140,9 @@ class CaseEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
     payload = models.JSONField(_("record"), default=dict)
     request_id = models.CharField(max_length=32, blank=True)
+    # Where the record log holds this event's commitment, and the salt of that commitment.
+    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, unique=True, editable=False)
+    log_salt = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         verbose_name = _("case event")

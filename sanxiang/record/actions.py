@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from sanxiang.record import context
+from sanxiang.record.log import commitment, log_record, new_salt
 from sanxiang.record.models import AuditCategory, AuditEvent, AuditOutcome
 
 
@@ -15,6 +16,26 @@ def _label(actor: Any) -> str:
     if actor is None or not getattr(actor, "pk", None):
         return ""
     return str(getattr(actor, "username", actor))
+
+
+def audit_commit_content(event: AuditEvent) -> dict[str, Any]:
+    """What the record log commits to of an audit row: every field but the log's own (one source for verify)."""
+    return {
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "category": event.category,
+        "action": event.action,
+        "outcome": event.outcome,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "ip": str(event.ip) if event.ip else None,
+        "user_agent": event.user_agent,
+        "channel": event.channel,
+        "request_id": event.request_id,
+        "detail": event.detail,
+    }
 
 
 def audit_record(
@@ -27,7 +48,7 @@ def audit_record(
     actor_label: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event; runs inside the caller's transaction.
+    """Append one audit event and its record-log entry; inside the caller's transaction when there is one.
 
     ``actor`` is the acting user (None for an anonymous or unknown one, with
     ``actor_label`` holding what was typed, e.g. a login name). ``detail``
@@ -49,6 +70,18 @@ def audit_record(
         channel=ctx.channel,
         request_id=ctx.request_id,
         detail=detail or {},
+        log_salt=new_salt(),
     )
-    event.save(force_insert=True)
+    # The log entry comes first so the row is inserted once, complete (the table
+    # refuses updates); verify finds the row again by its unique ``log_seq``.
+    with transaction.atomic():
+        receipt = log_record(
+            "audit",
+            actor=event.actor,
+            data={"action": action, "category": str(category), "outcome": str(outcome)},
+            digest=commitment(event.log_salt, audit_commit_content(event)),
+            at=event.at,
+        )
+        event.log_seq = receipt.seq
+        event.save(force_insert=True)
     return event

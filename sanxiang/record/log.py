@@ -9,12 +9,18 @@ O(log n) stored nodes through ``merkle``'s ``subtree_hash`` contract.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from sanxiang.record import merkle
+from sanxiang.record import context, merkle
 from sanxiang.record.models import LogEntry, LogHead, LogNode
 
 
@@ -110,3 +116,82 @@ def log_consistency_proof(origin: str, old_size: int, new_size: int) -> list[byt
     if new_size > head.size:
         raise ValueError(f"the log has {head.size} entries, not {new_size}")
     return merkle.consistency_proof(old_size, new_size, subtree_hash=_subtree_hash(head))
+
+
+# --- Records: what the platform appends -------------------------------------------------
+
+ENTRY_VERSION = 1
+
+
+def log_origin() -> str:
+    """The origin (name) of this deployment's record log, from settings (``SANXIANG_LOG_ORIGIN``)."""
+    return str(settings.RECORD_LOG_ORIGIN)
+
+
+def new_salt() -> bytes:
+    """A fresh 16-byte salt for a commitment; the source row keeps it, never the log."""
+    return secrets.token_bytes(16)
+
+
+def commitment(salt: bytes | memoryview, content: Mapping[str, Any]) -> str:
+    """``sha256(salt || canonical_json(content))`` in hex: what the log holds of personal data.
+
+    RECORD-LOG.md §2: the log carries a salted commitment to a row's content
+    rather than the content, so the row can later be checked against the log
+    (``verify`` recomputes it) while the log itself discloses nothing, and a
+    lawful erasure of the salt and the row leaves the tree intact.
+    """
+    return hashlib.sha256(bytes(salt) + merkle.canonical_json(dict(content))).hexdigest()
+
+
+def _actor(actor: Any) -> dict[str, Any] | None:
+    if actor is None or not getattr(actor, "pk", None):
+        return None
+    return {"uid": int(actor.pk), "name": str(getattr(actor, "username", ""))}
+
+
+def log_record(
+    kind: str,
+    *,
+    actor: Any = None,
+    case_id: int | None = None,
+    ref: str = "",
+    data: Mapping[str, Any] | None = None,
+    digest: str = "",
+    at: dt.datetime | None = None,
+) -> Receipt:
+    """Append one record of ``kind`` to this deployment's log, inside the caller's transaction.
+
+    - ``kind``: what happened, dotted (``case.event``, ``audit``, ``evidence.ingest``, ``evidence.view``…);
+    - ``actor``: the acting user (id and login name are logged) or None;
+    - ``case_id``: the case concerned, if any;
+    - ``ref``: the source row, ``"<app_label.model>:<pk>"``; ``verify`` looks it up;
+    - ``data``: public, non-personal facts logged in clear (a file's SHA-256, a size, a step code);
+    - ``digest``: a ``commitment()`` to the source row's content (personal data stays out of the log).
+
+    Every entry also carries the time (``ts``, ms since the epoch) and the request id and channel.
+    """
+    ctx = context.current()
+    at = at or timezone.now()
+    entry: dict[str, Any] = {
+        "v": ENTRY_VERSION,
+        "kind": kind,
+        "ts": int(at.timestamp() * 1000),
+        "actor": _actor(actor),
+        "req": ctx.request_id,
+        "ch": ctx.channel,
+    }
+    if case_id is not None:
+        entry["case"] = int(case_id)
+    if ref:
+        entry["ref"] = ref
+    if data:
+        entry["data"] = dict(data)
+    if digest:
+        entry["digest"] = digest
+    return log_append(origin=log_origin(), entry=entry)
+
+
+def source_ref(obj: Any) -> str:
+    """The ``ref`` of a model instance: ``"<app_label.model_name>:<pk>"``."""
+    return f"{obj._meta.label_lower}:{obj.pk}"

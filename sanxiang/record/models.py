@@ -1,9 +1,9 @@
 """The audit trail: every security event and every request that changes data.
 
-Rows are append-only: the code has no update or delete path, and database
-triggers (migration 0002) refuse UPDATE and DELETE as defence in depth. The
-record-log issue turns ``audit_record`` into an append to the Merkle log; that
-is the one place to change.
+Rows are append-only: the code has no update or delete path, database
+triggers (``record.appendonly``) refuse UPDATE and DELETE as defence in depth,
+and every row is committed to the Merkle log (``record.log``) in the same
+transaction, so ``sanxiang verify`` detects a changed or deleted row.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ class AuditEvent(models.Model):
     channel = models.CharField(_("channel"), max_length=8, blank=True)
     request_id = models.CharField(_("request id"), max_length=32, blank=True, db_index=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # Where the record log holds this row's commitment, and the salt of that commitment.
+    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, unique=True, editable=False)
+    log_salt = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         verbose_name = _("audit event")
@@ -113,3 +116,43 @@ class LogNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log_id}:{self.level}/{self.idx}"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint (RECORD-LOG.md §5 ``tlog_checkpoint``): the C2SP signed note of (origin, size, root).
+
+    The note is what the signer returned, byte for byte; witnesses' cosignatures
+    are kept beside it (``Cosignature``) so the note itself never changes.
+    """
+
+    log = models.ForeignKey(LogHead, on_delete=models.PROTECT, related_name="checkpoints")
+    size = models.BigIntegerField(_("size"))
+    root = models.BinaryField(_("root hash"))
+    note = models.TextField(_("signed note"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["log", "size"]
+        constraints = [models.UniqueConstraint(fields=["log", "size"], name="checkpoint_unique_size")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}@{self.size}"
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature line over a checkpoint (C2SP tlog-cosignature), as the witness returned it."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(_("witness"), max_length=200)
+    line = models.TextField(_("signature line"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint}"
