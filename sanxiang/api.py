@@ -35,6 +35,7 @@ from ninja.errors import ValidationError as InputInvalid
 from sanxiang.api_types import ErrorCode
 from sanxiang.apitokens.auth import BearerToken
 from sanxiang.cases.api import router as cases_router
+from sanxiang.record.api import router as log_router
 from sanxiang.lib.exceptions import (
     AccessDenied,
     DeadlineExpired,
@@ -130,3 +131,4 @@ api.exception_handler(AccessDenied)(_domain_error("access_denied", 403))
 api.exception_handler(DomainError)(_domain_error("refused", 409))
 
 api.add_router("/cases/", cases_router, tags=["cases"])
+api.add_router("/log/", log_router)

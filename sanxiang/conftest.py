@@ -38,6 +38,15 @@ def _flush_past_append_only_triggers() -> Iterator[None]:
     flush.Command.handle = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def _log_signer_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Each test gets its own log signing key and signer memory, never the data folder's."""
+    settings.RECORD_SIGNING_KEY_FILE = tmp_path / "keys" / "log-signer.key"  # type: ignore[attr-defined]
+    settings.RECORD_SIGNER_STATE_FILE = tmp_path / "keys" / "log-signer.state.json"  # type: ignore[attr-defined]
+    settings.RECORD_LOG_PUBLIC_KEY = None  # type: ignore[attr-defined]
+    settings.RECORD_WITNESSES = []  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _english_messages_for_class_setup(django_db_setup: None) -> Iterator[None]:
     """English also while ``setUpTestData`` runs (before function fixtures).

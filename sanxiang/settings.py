@@ -247,3 +247,16 @@ LOGGING = {
 # --- Record log (RECORD-LOG.md): the tamper-evident log of every case event, evidence file and audit event.
 # The origin names the log in every entry and checkpoint; keep it stable for the life of the deployment.
 RECORD_LOG_ORIGIN = env_str("SANXIANG_LOG_ORIGIN", "sanxiang.local/record") or "sanxiang.local/record"
+# The checkpoint signer's Ed25519 key (C2SP signed-note "PRIVATE+KEY+..." text) and its memory of what it
+# signed: outside the database. Embedded mode makes the key in the data folder on first use; production
+# needs the file (`sanxiang log_keygen`), readable only by the signer's Unix user.
+RECORD_SIGNING_KEY_FILE = env_path("SANXIANG_LOG_SIGNING_KEY_FILE", DATA_DIR / "keys" / "log-signer.key")
+RECORD_SIGNER_STATE_FILE = env_path(
+    "SANXIANG_LOG_SIGNER_STATE_FILE", RECORD_SIGNING_KEY_FILE.parent / "log-signer.state.json"
+)
+# The trust anchor `verify` checks signatures with (the vkey `sanxiang log_keygen` prints). Unset in the
+# embedded mode: verify then reads the public half of the local key file and says so.
+RECORD_LOG_PUBLIC_KEY = env_str("SANXIANG_LOG_PUBLIC_KEY")
+# Witnesses that cosign checkpoints: comma-separated "<url> <witness vkey>" items.
+RECORD_WITNESSES = env_list("SANXIANG_WITNESSES", [])
+RECORD_CHECKPOINT_INTERVAL_SECONDS = env_int("SANXIANG_CHECKPOINT_INTERVAL_SECONDS", 60, minimum=1)

@@ -11,6 +11,10 @@ class RecordConfig(AppConfig):
 
     def ready(self) -> None:
         from sanxiang.record import appendonly
+        from sanxiang.record.actions import audit_commit_content
+        from sanxiang.record.sources import digest_check, register_source
+
+        register_source("audit", "record.AuditEvent", digest_check(audit_commit_content), lambda e: f"audit {e.action}")
 
         connection_created.connect(appendonly.register_sqlite_function, dispatch_uid="sanxiang_sqlite_maintenance")
         # All apps' migrations have run when post_migrate fires, so once (for this app) is enough.

@@ -557,7 +557,8 @@ def _consistent(
     if first > second:
         return False
     if first == 0:
-        return not path and first_hash == algorithm.empty_root
+        # Anything extends the empty tree, but a second empty tree must have the empty root too.
+        return not path and first_hash == algorithm.empty_root and (second > 0 or second_hash == first_hash)
     if first == second:
         return not path and first_hash == second_hash
     fr, sr = _roots_from_consistency_path(first, second, first_hash, path, algorithm)

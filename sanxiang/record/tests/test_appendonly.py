@@ -12,13 +12,13 @@ from sanxiang.record.models import AuditCategory, AuditEvent, LogEntry, LogHead,
 pytestmark = pytest.mark.django_db
 
 
-def _some_rows() -> AuditEvent:
+def _some_rows():
     for i in range(3):
         audit_record(actor=None, action=f"test.{i}", category=AuditCategory.SECURITY)
     return AuditEvent.objects.order_by("id").last()
 
 
-def _refused(sql: str, params: list[object]) -> bool:
+def _refused(sql, params):
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)

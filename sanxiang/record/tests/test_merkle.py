@@ -236,6 +236,7 @@ def test_trivial_consistency_cases() -> None:
     empty = SHA256.empty_root
     r1 = bytes.fromhex(CT_ROOTS[1])
     assert verify_consistency(0, 0, empty, empty, []) is True
+    assert verify_consistency(0, 0, empty, SOME_HASH, []) is False  # two empty trees, two roots
     assert verify_consistency(0, 5, empty, bytes.fromhex(CT_ROOTS[5]), []) is True
     assert verify_consistency(1, 1, r1, r1, []) is True
     assert verify_consistency(0, 5, SOME_HASH, r1, []) is False  # a size-0 root must be MTH({})

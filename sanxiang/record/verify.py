@@ -1,0 +1,386 @@
+"""``verify``: recompute everything the record log vouches for and report each discrepancy (RECORD-LOG.md §8).
+
+What is checked, in one streaming pass over the entries (memory independent of
+the log's length: entries, rows and nodes are read in seq-range chunks):
+
+1. trust anchors come from configuration (``trust.log_verifier``), never from the database;
+2. entries: seq 0..N−1 without gaps, ``leaf_hash == H(0x00‖body)``, the body parses, names its
+   place (``seq``, ``log``), its time does not run backwards;
+3. the tree: leaves streamed through a fresh frontier; the stored interior nodes equal the recomputed
+   ones (proofs are built from them); the root at every checkpoint's size equals the signed root; the
+   final root and size equal the head's;
+4. checkpoints: each note verifies with the trusted key and says what its row says; cosignatures verify
+   with the configured witness keys; a checkpoint larger than the log means entries were deleted;
+5. external anchors — the signer's own record of what it signed (a file outside the database), the
+   witnesses' latest checkpoints, and any ``--anchor`` notes — must match the recomputed root at their
+   size: this is what catches a rewritten history, even one re-signed with a stolen key;
+6. every row the log vouches for (audit events, case events, evidence…; ``record.sources``) has its entry
+   and matches its commitment, every such entry has its row, and no row is missing from the log;
+7. every case's stored state equals the replay of its events;
+8. registered extra checks (evidence blobs against their hashes, etc.; ``register_check``).
+
+Problems are reported with what and where (entry seq, case, blob hash), never fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+
+from sanxiang.record import appendonly, merkle, note
+from sanxiang.record.log import log_origin
+from sanxiang.record.models import Checkpoint, LogEntry, LogHead, LogNode
+from sanxiang.record.sources import sources
+
+CHUNK = 5000
+TS_SKEW_MS = 5000
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # entries, tree, checkpoint, anchor, rows, cases, blobs, triggers, config
+    where: str  # "entry 17", "case 2026-001", "blob ab12…"
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.where}: {self.message}"
+
+
+@dataclass
+class Report:
+    origin: str
+    size: int = 0
+    checkpoints: int = 0
+    latest_checkpoint: int = 0
+    unsigned_tail: int = 0
+    cosignatures: int = 0
+    anchors: int = 0
+    rows: int = 0
+    cases: int = 0
+    blobs: int = 0
+    trust_anchor: str = ""
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, check: str, where: str, message: str) -> None:
+        self.problems.append(Problem(check, where, message))
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+ExtraCheck = Callable[[Report, "Options"], None]
+_EXTRA_CHECKS: list[tuple[str, ExtraCheck]] = []
+
+
+def register_check(name: str, check: ExtraCheck) -> None:
+    """Add a check that other apps own (e.g. evidence blobs); it appends ``Problem``s to the report."""
+    if name not in {n for n, _ in _EXTRA_CHECKS}:
+        _EXTRA_CHECKS.append((name, check))
+
+
+@dataclass(frozen=True)
+class Options:
+    deep: bool = False  # re-hash every blob
+    anchors: tuple[str, ...] = ()  # signed checkpoint notes held outside (witness copies, paper register)
+    fetch_witnesses: bool = True
+    cases: bool = True
+    progress: Callable[[int, int], None] | None = None  # (entries done, total)
+
+
+# --- Checkpoints and anchors -------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    """A (size, root) the recomputed tree must match, and where it came from."""
+
+    size: int
+    root: bytes
+    where: str
+
+
+def _open_checkpoint(
+    report: Report, check: str, where: str, text: str, verifier: note.Verifier
+) -> note.Checkpoint | None:
+    try:
+        checkpoint, _ = note.open_checkpoint(text, verifier)
+    except note.NoteError as exc:
+        report.add(check, where, f"the signed note does not verify with the trusted key: {exc}")
+        return None
+    if checkpoint.origin != report.origin:
+        report.add(check, where, f"the note is for origin {checkpoint.origin!r}, not {report.origin!r}")
+        return None
+    return checkpoint
+
+
+def _checkpoint_targets(
+    report: Report, head: LogHead, verifier: note.Verifier, witnesses: list[note.Verifier]
+) -> list[_Target]:
+    targets: list[_Target] = []
+    previous: Checkpoint | None = None
+    for cp in Checkpoint.objects.filter(log=head).order_by("created_at", "id").prefetch_related("cosignatures"):
+        report.checkpoints += 1
+        where = f"checkpoint {cp.size}"
+        opened = _open_checkpoint(report, "checkpoint", where, cp.note, verifier)
+        if opened is None:
+            continue
+        if opened.size != cp.size or opened.root != bytes(cp.root):
+            report.add("checkpoint", where, "the signed note and the stored size or root differ")
+        if previous is not None and cp.size < previous.size:
+            report.add("checkpoint", where, f"made after checkpoint {previous.size} but smaller")
+        previous = cp
+        report.latest_checkpoint = max(report.latest_checkpoint, opened.size)
+        targets.append(_Target(opened.size, opened.root, where))
+        known = {w.name: w for w in witnesses}
+        text = cp.note[: cp.note.rfind("\n\n") + 1]
+        for cosig in cp.cosignatures.all():
+            witness = known.get(cosig.witness)
+            if witness is None:
+                report.notes.append(f"{where}: cosignature by {cosig.witness}, not a configured witness (ignored)")
+                continue
+            try:
+                note.open_note(text + "\n" + cosig.line, [witness])
+            except note.NoteError as exc:
+                report.add("checkpoint", where, f"the cosignature of {cosig.witness} does not verify: {exc}")
+            else:
+                report.cosignatures += 1
+    return targets
+
+
+def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -> list[_Target]:
+    from django.conf import settings
+
+    from sanxiang.record.checkpoints import configured_witnesses
+
+    targets: list[_Target] = []
+    # The signer's memory of what it signed lives beside its key, outside the database.
+    state_path = Path(settings.RECORD_SIGNER_STATE_FILE)
+    if state_path.exists():
+        try:
+            state = json.loads(state_path.read_text(encoding="utf-8")).get(report.origin)
+        except (OSError, ValueError) as exc:
+            report.add("anchor", str(state_path), f"unreadable: {exc}")
+            state = None
+        if state and state.get("note"):
+            opened = _open_checkpoint(report, "anchor", "the signer's last checkpoint", str(state["note"]), verifier)
+            if opened is not None:
+                targets.append(_Target(opened.size, opened.root, "the signer's last checkpoint"))
+    for i, text in enumerate(options.anchors, 1):
+        opened = _open_checkpoint(report, "anchor", f"anchor {i}", text, verifier)
+        if opened is not None:
+            targets.append(_Target(opened.size, opened.root, f"anchor {i}"))
+    if options.fetch_witnesses:
+        from sanxiang.record.witness_client import fetch_checkpoint
+
+        for witness in configured_witnesses():
+            try:
+                fetched = fetch_checkpoint(witness.url, report.origin)
+            except Exception as exc:
+                report.add("anchor", f"witness {witness.name}", f"could not fetch its checkpoint: {exc}")
+                continue
+            if fetched is None:
+                report.notes.append(f"witness {witness.name} holds no checkpoint yet")
+                continue
+            opened = _open_checkpoint(report, "anchor", f"witness {witness.name}", fetched, verifier)
+            if opened is not None:
+                targets.append(_Target(opened.size, opened.root, f"witness {witness.name}"))
+    report.anchors = len(targets)
+    return targets
+
+
+# --- Entries, tree, rows -----------------------------------------------------------------
+
+
+def _node_filter(lo: int, hi: int) -> Q:
+    """Stored nodes completed by leaves lo..hi-1: level l ≥ 1, ((idx + 1) << l) in (lo, hi]."""
+    q = Q(pk__in=[])
+    for level in range(1, 64):
+        first = (lo >> level) if ((lo >> level) + 1) << level > lo else (lo >> level) + 1
+        last = (hi >> level) - 1
+        if (1 << level) > hi:
+            break
+        if first <= last:
+            q |= Q(level=level, idx__gte=first, idx__lte=last)
+    return q
+
+
+def _rows_by_seq(lo: int, hi: int) -> dict[int, tuple[str, Any]]:
+    rows: dict[int, tuple[str, Any]] = {}
+    for kind, source in sources().items():
+        for row in source.model._default_manager.filter(log_seq__gte=lo, log_seq__lt=hi):
+            rows[getattr(row, "log_seq")] = (kind, row)  # noqa: B009 — every source model has log_seq
+    return rows
+
+
+def _check_entries(report: Report, head: LogHead, targets: list[_Target], options: Options) -> None:
+    frontier = merkle.Frontier()
+    pending = sorted(targets, key=lambda t: t.size)
+    known_sources = sources()
+    expected = 0
+    last_ts = -1
+    size = head.size
+    report.size = size
+
+    def settle(at_size: int) -> None:
+        while pending and pending[0].size <= at_size:
+            target = pending.pop(0)
+            if target.size == at_size and frontier.root() != target.root:
+                report.add("tree", target.where, f"the recomputed root of the first {target.size} entries differs")
+
+    settle(0)
+    for lo in range(0, size, CHUNK):
+        hi = min(lo + CHUNK, size)
+        stored_nodes = {
+            (level, idx): bytes(h)
+            for level, idx, h in LogNode.objects.filter(log=head)
+            .filter(_node_filter(lo, hi))
+            .values_list("level", "idx", "hash")
+        }
+        rows = _rows_by_seq(lo, hi)
+        for seq, body, leaf in (
+            LogEntry.objects.filter(log=head, seq__gte=lo, seq__lt=hi)
+            .order_by("seq")
+            .values_list("seq", "body", "leaf_hash")
+        ):
+            body, leaf = bytes(body), bytes(leaf)
+            where = f"entry {seq}"
+            if seq != expected:
+                report.add("entries", f"entry {expected}", f"missing: the next stored entry is {seq}")
+                # The tree cannot be recomputed past a gap; report once and stop the tree checks.
+                pending.clear()
+                expected = seq
+            computed = merkle.leaf_hash(body)
+            if computed != leaf:
+                report.add("entries", where, "the stored leaf hash is not the hash of the stored body")
+            try:
+                entry = json.loads(body)
+            except ValueError:
+                report.add("entries", where, "the body is not JSON")
+                entry = {}
+            if entry.get("seq") != seq or entry.get("log") != report.origin:
+                report.add("entries", where, "the body does not name its own place (log, seq)")
+            ts = entry.get("ts")
+            if isinstance(ts, int):
+                if ts < last_ts - TS_SKEW_MS:
+                    report.add("entries", where, "its time is earlier than the entry before it")
+                last_ts = max(last_ts, ts)
+            for node in frontier.append(computed):
+                if stored_nodes.get((node.level, node.idx)) != node.hash:
+                    report.add("tree", where, f"stored node level {node.level} idx {node.idx} is missing or differs")
+            expected = seq + 1
+            settle(expected)
+            kind = entry.get("kind")
+            if kind in known_sources:
+                row_kind, row = rows.pop(seq, (None, None))
+                if row is None:
+                    report.add("rows", where, f"the {kind} row it vouches for is missing{_case_suffix(entry)}")
+                elif row_kind != kind:
+                    report.add("rows", where, f"a {row_kind} row claims this {kind} entry")
+                else:
+                    report.rows += 1
+                    for message in known_sources[kind].check(row, entry):
+                        report.add("rows", f"{where} ({known_sources[kind].describe(row)})", message)
+        for seq, (kind, row) in rows.items():
+            report.add("rows", f"{kind} row {row.pk}", f"claims entry {seq}, which is not a {kind} entry")
+        if options.progress is not None:
+            options.progress(hi, size)
+    if expected != size:
+        report.add("entries", f"entry {expected}", f"the head says {size} entries, {expected} are stored")
+    if expected == size and frontier.root() != merkle.Frontier.from_bytes(size, bytes(head.frontier)).root():
+        report.add("tree", "head", "the stored head's root differs from the recomputed root")
+    for target in pending:
+        if target.size > size:
+            report.add(
+                "tree",
+                target.where,
+                f"signed at {target.size} entries but the log holds {size}: entries were deleted",
+            )
+    # Rows that never entered the log.
+    for kind, source in known_sources.items():
+        stray = source.model._default_manager.filter(Q(log_seq__isnull=True) | Q(log_seq__gte=size + _grace(head)))
+        for row in stray[:50]:
+            report.add("rows", f"{kind} row {row.pk} ({source.describe(row)})", "not in the log")
+
+
+def _grace(head: LogHead) -> int:
+    # Rows appended after the head was read are not strays; re-read the head to know how far it got.
+    return max(0, LogHead.objects.get(pk=head.pk).size - head.size)
+
+
+def _case_suffix(entry: dict[str, Any]) -> str:
+    return f" (case id {entry['case']})" if "case" in entry else ""
+
+
+def _check_cases(report: Report) -> None:
+    from sanxiang.cases.engine import case_replay, case_snapshot
+    from sanxiang.cases.models import Case
+
+    for case in Case.objects.order_by("pk").iterator(chunk_size=500):
+        report.cases += 1
+        label = case.number or case.lead_number
+        seqs = list(case.events.order_by("seq").values_list("seq", flat=True))
+        if seqs != list(range(1, case.event_count + 1)):
+            report.add("cases", f"case {label}", f"events {seqs[:5]}… do not run 1..{case.event_count}")
+        if case_snapshot(case) != case_replay(case):
+            report.add("cases", f"case {label}", "the stored state differs from the replay of its events")
+
+
+def verify(options: Options | None = None) -> Report:
+    """Run every check; the report lists the problems (empty when the record is intact)."""
+    from sanxiang.record.trust import log_verifier, log_verifier_source
+
+    options = options or Options()
+    started = time.monotonic()
+    report = Report(origin=log_origin())
+    for name in appendonly.missing():
+        report.add("triggers", name, "the append-only trigger is missing")
+    try:
+        verifier = log_verifier()
+        report.trust_anchor = f"{verifier.vkey()} ({log_verifier_source()})"
+    except Exception as exc:
+        report.add("config", "trust anchor", str(exc))
+        return report
+    from sanxiang.record.checkpoints import configured_witnesses
+
+    witnesses = [w.verifier for w in configured_witnesses()]
+    head = LogHead.objects.filter(origin=report.origin).first()
+    if head is None:
+        head = LogHead(origin=report.origin)
+    targets = _checkpoint_targets(report, head, verifier, witnesses) if head.pk else []
+    targets += _anchor_targets(report, verifier, options)
+    if head.pk:
+        _check_entries(report, head, targets, options)
+    else:
+        for target in targets:
+            report.add("tree", target.where, f"signed at {target.size} entries but the log is empty")
+    report.unsigned_tail = max(0, report.size - report.latest_checkpoint)
+    if options.cases:
+        _check_cases(report)
+    for _, check in _EXTRA_CHECKS:
+        check(report, options)
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def inclusion_for_entry(seq: int) -> dict[str, Any]:
+    """``verify --entry``: the entry's body, its inclusion proof and the latest checkpoint, as one bundle."""
+    from sanxiang.record.bundles import checkpoint_at_or_after, inclusion_bundle
+
+    checkpoint = checkpoint_at_or_after(seq + 1)
+    if checkpoint is None:
+        raise LookupError(f"no signed checkpoint covers entry {seq} yet (run `sanxiang checkpoint`)")
+    return inclusion_bundle(seq, checkpoint, with_body=True)
