@@ -53,14 +53,16 @@ def test_concurrent_writers_make_one_gapless_consistent_tree(tmp_path):
     }
     go = tmp_path / "go"
     workers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, f"w{n}", str(EACH), str(go)], env=env, stderr=subprocess.PIPE)
+        subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, "-c", WRITER, f"w{n}", str(EACH), str(go)], env=env, stderr=subprocess.PIPE
+        )
         for n in range(WORKERS)
     ]
     go.touch()
     for worker in workers:
         _, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err.decode()
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (our own interpreter and command)
         [sys.executable, "-m", "sanxiang", "verify", "--json", "--no-witnesses"],
         env=env,
         capture_output=True,

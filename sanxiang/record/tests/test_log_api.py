@@ -19,10 +19,12 @@ from sanxiang.record.signer import LogSigner
 class LogApiTests(CaseTestCase):
     def setUp(self):
         self.register(self.new_lead())
-        self.first = checkpoint_make().checkpoint
+        first = checkpoint_make().checkpoint
         for i in range(5):
             audit_record(actor=None, action=f"test.{i}", category=AuditCategory.DATA)
-        self.second = checkpoint_make().checkpoint
+        second = checkpoint_make().checkpoint
+        assert first is not None and second is not None
+        self.first, self.second = first, second
         audit_record(actor=None, action="test.unsigned", category=AuditCategory.DATA)
         self.verifier = note.Verifier.parse(LogSigner.from_settings().vkey())
 
