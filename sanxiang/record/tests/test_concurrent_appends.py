@@ -62,7 +62,7 @@ def test_concurrent_writers_make_one_gapless_consistent_tree(tmp_path):
     for worker in workers:
         _, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err.decode()
-    result = subprocess.run(  # noqa: S603 (our own interpreter and command)
+    result = subprocess.run(
         [sys.executable, "-m", "sanxiang", "verify", "--json", "--no-witnesses"],
         env=env,
         capture_output=True,
