@@ -39,6 +39,9 @@ from sanxiang.record.log import log_record
 from sanxiang.record.merkle import canonical_json
 mode, count, barrier, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 body = {"writer": name, "obj": "sha256:" + "ab" * 32, "reason": "调取执法记录仪视频用于法制审核"}
+with transaction.atomic():  # warm up: imports, the connection, the head row
+    log_record("bench.warmup", data={"writer": name}) if mode == "log" else None
+open(barrier + "." + name, "w").close()  # ready
 while not os.path.exists(barrier):
     time.sleep(0.001)
 for i in range(count):
@@ -81,7 +84,10 @@ def _run_writers(url: str, data_dir: Path, mode: str, writers: int, count: int) 
         )
         for n in range(writers)
     ]
-    time.sleep(3.0)  # let every writer import Django and reach the barrier
+    while not all(Path(f"{barrier}.w{n}").exists() for n in range(writers)):  # every writer at the barrier
+        if any(proc.poll() not in (None, 0) for proc in procs):
+            raise SystemExit(f"a {mode} writer failed")
+        time.sleep(0.01)
     start = time.perf_counter()
     barrier.touch()
     for proc in procs:
@@ -162,7 +168,7 @@ def verify_bench(url: str, data_dir: Path, entries: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--appends", type=int, default=500, help="transactions per writer")
+    parser.add_argument("--appends", type=int, default=1000, help="transactions per writer")
     parser.add_argument("--writers", default="1,8", help="comma-separated writer counts")
     parser.add_argument("--entries", type=int, default=1_000_000, help="entries for the verify bench (0: skip)")
     parser.add_argument("--keep", action="store_true")

@@ -68,8 +68,11 @@ def _database() -> dict[str, Any]:
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write
         # lock at BEGIN so that two writers queue instead of failing with
         # "database is locked" half-way through a transaction.
+        # synchronous=FULL: a commit is on disk when it returns (RECORD-LOG.md §9: keep the record's events
+        # durable); NORMAL in WAL mode could lose the last commits on a power cut.
+        synchronous = env_choice("SANXIANG_SQLITE_SYNCHRONOUS", "FULL", frozenset({"FULL", "NORMAL"}))
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from sanxiang.record import context, merkle
@@ -33,16 +34,23 @@ class Receipt:
     leaf_hash: bytes
 
 
-def _head_for_update(origin: str) -> LogHead:
-    head = LogHead.objects.select_for_update().filter(origin=origin).first()
-    if head is not None:
-        return head
-    try:
-        with transaction.atomic():
-            LogHead.objects.create(origin=origin)
-    except IntegrityError:
-        pass  # a concurrent first append created it
-    return LogHead.objects.select_for_update().get(origin=origin)
+def _lock_head(connection: BaseDatabaseWrapper, origin: str) -> tuple[int, int, bytes]:
+    """Lock the head row of ``origin`` (creating it on first use): its id, size and frontier bytes."""
+    sql = 'SELECT id, size, frontier FROM "record_loghead" WHERE origin = %s'
+    if connection.features.has_select_for_update:  # SQLite needs none: IMMEDIATE transactions lock at BEGIN
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [origin])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    LogHead.objects.create(origin=origin)
+            except IntegrityError:
+                pass  # a concurrent first append created it
+            cursor.execute(sql, [origin])
+            row = cursor.fetchone()
+    return int(row[0]), int(row[1]), bytes(row[2])
 
 
 def log_append(*, origin: str, entry: dict[str, Any]) -> Receipt:
@@ -50,20 +58,37 @@ def log_append(*, origin: str, entry: dict[str, Any]) -> Receipt:
 
     The stored body is ``canonical_json`` of the entry with ``log`` and ``seq``
     added, so an exported entry names its own place in the tree.
+
+    Plain SQL on one cursor rather than the ORM: every audited request and case
+    step pays for this path, and four statements (lock the head, insert the
+    entry, insert the completed nodes, update the head) cost a fraction of the
+    ORM's model machinery (``python -m bench log`` measures it against plain inserts).
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("log_append must run inside the transaction of the change it records")
-    head = _head_for_update(origin)
-    seq = head.size
+    head_id, size, frontier_bytes = _lock_head(connection, origin)
+    seq = size
     body = merkle.canonical_json({**entry, "log": origin, "seq": seq})
     leaf = merkle.leaf_hash(body)
-    frontier = merkle.Frontier.from_bytes(head.size, bytes(head.frontier))
+    frontier = merkle.Frontier.from_bytes(size, frontier_bytes)
     completed = frontier.append(leaf)
-    LogEntry.objects.create(log=head, seq=seq, body=body, leaf_hash=leaf)
-    LogNode.objects.bulk_create([LogNode(log=head, level=n.level, idx=n.idx, hash=n.hash) for n in completed])
-    head.size = frontier.size
-    head.frontier = frontier.to_bytes()
-    head.save(update_fields=["size", "frontier"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO "record_logentry" (log_id, seq, body, leaf_hash) VALUES (%s, %s, %s, %s)',
+            [head_id, seq, body, leaf],
+        )
+        if completed:
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(completed))
+            params: list[Any] = []
+            for node in completed:
+                params += [head_id, node.level, node.idx, node.hash]
+            sql = 'INSERT INTO "record_lognode" (log_id, level, idx, hash) VALUES ' + values  # noqa: S608 (placeholders)
+            cursor.execute(sql, params)
+        cursor.execute(
+            'UPDATE "record_loghead" SET size = %s, frontier = %s WHERE id = %s',
+            [frontier.size, frontier.to_bytes(), head_id],
+        )
     return Receipt(origin, seq, leaf)
 
 
