@@ -31,6 +31,8 @@ system-deps:
 run: install
 	$(BIN)/sanxiang migrate --noinput
 	$(BIN)/sanxiang demo_data
+	@# The checkpoint signer runs beside the web server and stops with it.
+	$(BIN)/sanxiang signer & signer=$$!; trap 'kill $$signer 2>/dev/null' EXIT INT TERM; \
 	SANXIANG_MFA_REQUIRED=$(MFA) $(BIN)/sanxiang runserver --noreload $(HOST):$(PORT)
 
 test: install system-deps

@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark under bench/ and print figures with their same-run reference ratios.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench <name> [options]``
-runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case.
+runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case, blobs, log, tus.
 """
 
 import sys
@@ -20,7 +20,25 @@ def _case() -> None:
     main()
 
 
-BENCHES: dict[str, Callable[[], None]] = {"merkle": _merkle, "case": _case}
+def _log() -> None:
+    from bench.log_bench import main
+
+    main()
+
+
+def _blobs() -> None:
+    from bench.blobs import main
+
+    main()
+
+
+def _tus() -> None:
+    from bench.tus import main
+
+    main()
+
+
+BENCHES: dict[str, Callable[[], None]] = {"merkle": _merkle, "case": _case, "blobs": _blobs, "log": _log, "tus": _tus}
 
 if len(sys.argv) > 1 and sys.argv[1] in BENCHES:
     name = sys.argv.pop(1)

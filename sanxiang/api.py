@@ -35,7 +35,6 @@ from ninja.errors import ValidationError as InputInvalid
 from sanxiang.api_types import ErrorCode
 from sanxiang.apitokens.auth import BearerToken
 from sanxiang.cases.api import router as cases_router
-from sanxiang.record.api import router as log_router
 from sanxiang.lib.exceptions import (
     AccessDenied,
     DeadlineExpired,
@@ -44,6 +43,7 @@ from sanxiang.lib.exceptions import (
     InvalidTransition,
     ValidationFailed,
 )
+from sanxiang.record.api import router as log_router
 
 DESCRIPTION = """
 Machine clients act as one staff member, with that person's roles and unit scope, by sending

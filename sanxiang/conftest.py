@@ -47,6 +47,17 @@ def _log_signer_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
     settings.RECORD_WITNESSES = []  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _evidence_store_in_tmp(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Each test stores evidence files in its own temporary folder, never the data folder."""
+    storages = dict(settings.STORAGES)  # type: ignore[attr-defined]
+    if storages["evidence"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+        options = {**storages["evidence"].get("OPTIONS", {}), "location": tmp_path / "evidence"}
+        storages["evidence"] = {**storages["evidence"], "OPTIONS": options}
+        settings.STORAGES = storages  # type: ignore[attr-defined]
+    settings.EVIDENCE_STAGING_DIR = tmp_path / "evidence-staging"  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _english_messages_for_class_setup(django_db_setup: None) -> Iterator[None]:
     """English also while ``setUpTestData`` runs (before function fixtures).

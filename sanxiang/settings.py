@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "sanxiang.procedures",
     "sanxiang.catalog",
     "sanxiang.cases",
+    "sanxiang.evidence",
+    "sanxiang.uploads",
+    "sanxiang.devices",
     "sanxiang.apitokens",
 ]
 
@@ -230,6 +233,42 @@ STORAGES: dict[str, dict[str, Any]] = {
         )
     },
 }
+# --- Evidence store (RECORD-LOG.md §7): content-addressed, never overwritten, never deleted here.
+EVIDENCE_DIR = env_path("SANXIANG_EVIDENCE_DIR", DATA_DIR / "evidence")
+# Incoming bytes are staged here; keep it on the filesystem of EVIDENCE_DIR so a finished upload is a link.
+EVIDENCE_STAGING_DIR = env_path("SANXIANG_EVIDENCE_STAGING_DIR", EVIDENCE_DIR.parent / "evidence-staging")
+EVIDENCE_SM3 = env_bool("SANXIANG_EVIDENCE_SM3", False)  # also hash every file with SM3 (GB/T 32905)
+EVIDENCE_CAPTURE_SKEW_SECONDS = env_int("SANXIANG_EVIDENCE_CAPTURE_SKEW_SECONDS", 300, minimum=0, maximum=86400)
+EVIDENCE_FORM_MAX_BYTES = env_int("SANXIANG_EVIDENCE_FORM_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+EVIDENCE_S3_BUCKET = env_str("SANXIANG_EVIDENCE_S3_BUCKET")
+if EVIDENCE_S3_BUCKET:
+    STORAGES["evidence"] = {
+        "BACKEND": "sanxiang.evidence.storage.EvidenceS3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env_str("SANXIANG_EVIDENCE_S3_ENDPOINT"),
+            "access_key": env_secret("SANXIANG_EVIDENCE_S3_ACCESS_KEY"),
+            "secret_key": env_secret("SANXIANG_EVIDENCE_S3_SECRET_KEY"),
+            "region_name": env_str("SANXIANG_EVIDENCE_S3_REGION"),
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+            "querystring_auth": True,
+            "object_lock_days": env_int("SANXIANG_EVIDENCE_S3_OBJECT_LOCK_DAYS", 0, minimum=0, maximum=36500),
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EVIDENCE_DIR, "file_permissions_mode": 0o444, "directory_permissions_mode": 0o750},
+    }
+# Resumable uploads (tus 1.0 at /api/v1/uploads/): the largest file accepted, and how long an unfinished
+# upload may be resumed before `sanxiang uploads_prune` removes its bytes.
+UPLOAD_MAX_SIZE = env_int("SANXIANG_UPLOAD_MAX_SIZE", 8 * 1024**3, minimum=1)
+UPLOAD_EXPIRY_HOURS = env_int("SANXIANG_UPLOAD_EXPIRY_HOURS", 72, minimum=1, maximum=24 * 365)
+# `sanxiang ingest` (camera dock): a file is linked to the case event of its officer nearest to its capture
+# time, only within this many hours either side.
+INGEST_MATCH_HOURS = env_int("SANXIANG_INGEST_MATCH_HOURS", 2, minimum=1, maximum=24 * 7)
 # Embedded mode serves static files straight from the apps, no collectstatic needed
 # (the folder must still exist: whitenoise scans it at start).
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from sanxiang.api import api
 from sanxiang.org.views import auth, home
+from sanxiang.uploads import urls as uploads_urls
 
 urlpatterns = [
     path("", home.home_view, name="home"),
@@ -15,6 +16,11 @@ urlpatterns = [
     path("org/", include("sanxiang.org.urls")),
     path("audit/", include("sanxiang.record.urls")),
     path("cases/", include("sanxiang.cases.urls")),
+    path("evidence/", include("sanxiang.evidence.urls")),
+    path("devices/", include("sanxiang.devices.urls")),
     path("procedures/", include("sanxiang.procedures.urls")),
+    path("uploads/", include(uploads_urls.page_urlpatterns)),
+    # Before the JSON API: tus PATCH bodies are streamed by plain views, never parsed by ninja.
+    path("api/v1/uploads/", include(uploads_urls.protocol_urlpatterns)),
     path("api/v1/", api.urls),
 ]

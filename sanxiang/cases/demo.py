@@ -39,6 +39,7 @@ from sanxiang.cases.actions_simple import case_collect_on_the_spot, case_decide_
 from sanxiang.cases.models import Case, CaseSource, IdType, Party, PartyKind
 from sanxiang.catalog.demo import category_find
 from sanxiang.catalog.models import Violation
+from sanxiang.evidence.demo import demo_recording
 from sanxiang.lib.daycount import CalendarMissing
 from sanxiang.lib.exceptions import GateRefused
 from sanxiang.lib.idnumbers import credit_code_check_char, id_number_check_char
@@ -501,6 +502,8 @@ def _seizure(place: Place, team: Team) -> Case:
         actor=team.head, subject=subject, measure="seize", legal_basis=basis, officers=team.handlers,
         place=place.location,
     )  # fmt: skip
+    # 查封扣押 is recorded from start to end (RULES.md §3.2): the demo attaches a generated recording.
+    demo_recording(case=case, step="apply_measure", actor=team.handlers[0], location=place.location)
     return case_apply_measure(actor=team.handlers[0], case=case, items=items, party_present=True, place=place.location)
 
 

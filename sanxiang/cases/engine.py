@@ -27,7 +27,7 @@ from sanxiang.org.permissions import is_system, roles_of
 from sanxiang.procedures import definitions
 from sanxiang.procedures.calendar import db_calendar
 from sanxiang.procedures.definitions.types import DayUnit, DeadlineSpec, Procedure, Transition
-from sanxiang.procedures.guards import GuardContext, run_guards
+from sanxiang.procedures.guards import GuardContext, guards_for, run_guards
 from sanxiang.record import context
 from sanxiang.record.log import commitment, log_record, new_salt
 
@@ -151,7 +151,7 @@ def case_transition(
     _check_actor(case, move, actor)
     now = timezone.now()
     today = timezone.localdate(now)
-    reasons = run_guards(move.guards, GuardContext(case, move, actor, today, now, params or {}))
+    reasons = run_guards(guards_for(move), GuardContext(case, move, actor, today, now, params or {}))
     if reasons:
         raise GateRefused(_("“%(move)s” is refused.") % {"move": move.label}, reasons)
     from_state = case.state
@@ -226,7 +226,7 @@ def transition_blockers(
     except AccessDenied as exc:
         return [exc.message]
     now = timezone.now()
-    return run_guards(move.guards, GuardContext(case, move, actor, timezone.localdate(now), now, params or {}))
+    return run_guards(guards_for(move), GuardContext(case, move, actor, timezone.localdate(now), now, params or {}))
 
 
 def case_replay(case: Case) -> dict[str, Any]:

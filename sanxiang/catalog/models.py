@@ -35,3 +35,55 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class AVRequirementLevel(models.TextChoices):
+    REQUIRED = "required", _("Required: the step cannot be completed without it")
+    RECOMMENDED = "recommended", _("As circumstances require")
+
+
+class AVList(models.Model):
+    """音像记录事项清单: which steps need audio/video recording, versioned, in force once a leader approves it.
+
+    The statutory floor (RULES.md §3.2: 查封扣押 and the like, ``Step.av_required``
+    in the procedure definitions) applies whatever the list says; a list adds
+    steps and can never remove the floor (``catalog.av``).
+    """
+
+    version = models.CharField(_("version"), max_length=40, unique=True)
+    effective_from = models.DateField(_("in force from"))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        "org.User", verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audio/video recording list")
+        verbose_name_plural = _("audio/video recording lists")
+        ordering = ["-effective_from", "-id"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class AVListItem(models.Model):
+    """One step of one procedure that the list says needs audio/video, and how strictly."""
+
+    av_list = models.ForeignKey(AVList, on_delete=models.PROTECT, related_name="items")
+    procedure = models.CharField(_("procedure"), max_length=16)
+    transition = models.CharField(_("step"), max_length=40)
+    level = models.CharField(_("requirement"), max_length=12, choices=AVRequirementLevel.choices)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("recording list item")
+        verbose_name_plural = _("recording list items")
+        constraints = [
+            models.UniqueConstraint(fields=["av_list", "procedure", "transition"], name="avlistitem_unique_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure}.{self.transition} ({self.level})"

@@ -30,6 +30,8 @@ class Perm(enum.StrEnum):
     SECURITY_SETTINGS_VIEW = "security.view"
     AUDIT_READ = "audit.read"
     CATALOG_MANAGE = "catalog.manage"
+    DEVICE_MANAGE = "device.manage"
+    LOG_VERIFY = "log.verify"
 
 
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
@@ -55,6 +57,12 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.AUDIT_READ: frozenset({Role.AUDIT_ADMIN}),
     # The violation catalogue, review catalogue and baselines belong to the legal section.
     Perm.CATALOG_MANAGE: frozenset({Role.LEGAL_REVIEWER}),
+    # Recording devices (执法记录仪): the system administrator keeps the bureau's registry; a unit head
+    # issues and takes back the devices of the units they head (scope: ``sanxiang.devices.access``).
+    Perm.DEVICE_MANAGE: frozenset({Role.SYSTEM_ADMIN, Role.UNIT_HEAD}),
+    # Checking the record log (sanxiang verify) reads hashes, never case contents: the supervising
+    # justice bureau, the audit administrator and the bureau's leaders may run it.
+    Perm.LOG_VERIFY: frozenset({Role.SUPERVISOR, Role.AUDIT_ADMIN, Role.LEADER}),
 }
 
 WRITE_PERMS = frozenset(
@@ -65,6 +73,7 @@ WRITE_PERMS = frozenset(
         Perm.ROSTER_IMPORT,
         Perm.ROLE_GRANT,
         Perm.ACCOUNT_UNLOCK,
+        Perm.DEVICE_MANAGE,
     }
 )
 

@@ -31,18 +31,31 @@ class GuardContext:
 
 GuardFn = Callable[[GuardContext], list[str]]
 _REGISTRY: dict[str, GuardFn] = {}
+_ALWAYS: list[str] = []
 
 
-def guard(name: str) -> Callable[[GuardFn], GuardFn]:
-    """Register ``fn`` as the guard ``name`` (one function per name)."""
+def guard(name: str, *, always: bool = False) -> Callable[[GuardFn], GuardFn]:
+    """Register ``fn`` as the guard ``name`` (one function per name).
+
+    ``always``: the engine runs it on every move of every procedure, after the
+    move's own guards — for rules that come from data rather than from the
+    definitions (the audio/video recording list decides which steps it gates).
+    """
 
     def register(fn: GuardFn) -> GuardFn:
         if name in _REGISTRY and _REGISTRY[name] is not fn:
             raise ValueError(f"guard {name!r} is registered twice")
         _REGISTRY[name] = fn
+        if always and name not in _ALWAYS:
+            _ALWAYS.append(name)
         return fn
 
     return register
+
+
+def guards_for(transition: Transition) -> tuple[str, ...]:
+    """The guards a move runs: its own, then those that run on every move."""
+    return transition.guards + tuple(name for name in _ALWAYS if name not in transition.guards)
 
 
 def run_guards(names: tuple[str, ...], ctx: GuardContext) -> list[str]:

@@ -94,7 +94,7 @@ def latest_checkpoint(request: HttpRequest) -> CheckpointOut:
 @router.get(
     "/checkpoints/{size}",
     operation_id="log_checkpoint_by_size",
-    response={200: CheckpointOut, 404: ErrorOut},
+    response={200: CheckpointOut, 404: ErrorOut, 422: ErrorOut},
     summary="A checkpoint by size",
 )
 def checkpoint_by_size(request: HttpRequest, size: int) -> CheckpointOut:

@@ -364,7 +364,8 @@ class OpenApiDocumentTests(CaseApiTestCase):
         self.assertEqual(response.status_code, 200)
         schema = response.json()
         self.assertEqual(schema["components"]["securitySchemes"], {"BearerToken": {"type": "http", "scheme": "bearer"}})
-        paths = schema["paths"]
+        # The case operations (the public record-log endpoints have their own tests).
+        paths = {path: ops for path, ops in schema["paths"].items() if path.startswith(BASE)}
         expected = {BASE: {"get", "post"}, f"{BASE}{{case_id}}": {"get"}, f"{BASE}{{case_id}}/events": {"get"}}
         expected.update({f"{BASE}{{case_id}}/{code}": {"post"} for code in STEPS + OTHER_STEPS})
         expected.update({f"{BASE}{start}": {"post"} for start in STARTS})

@@ -20,6 +20,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.tests.test_api import BASE, CaseApiTestCase, lead_body
 from sanxiang.cases.tests.test_general_procedure import at
 from sanxiang.catalog.actions import violation_create
+from sanxiang.evidence.testing import attach_recording
 from sanxiang.org.models import User
 
 SIMPLE = f"{BASE}simple/decide_on_the_spot"
@@ -273,6 +274,7 @@ class CompulsoryApiTests(OtherProcedureApiTestCase):
             (case["procedure"], case["state"], case["facts"]["measure_approved"]), ("compulsory", "approved", True)
         )
         on_site = {"items": ["三轮车一辆", "遮阳伞一把"], "party_present": True}
+        attach_recording(Case.objects.get(pk=cid), "apply_measure", b.officer)  # 查封扣押 on video (RULES §3.2)
         with time_machine.travel(at("2026-06-01", 23), tick=False):
             refused = self.step(b.officer, cid, "apply_measure", on_site, status=409)
         self.assertEqual((refused["error"], refused["reasons"]), ("gate_refused", [NIGHT]))
@@ -303,6 +305,7 @@ class CompulsoryApiTests(OtherProcedureApiTestCase):
         b = self.b
         with time_machine.travel(at("2026-06-01", 23), tick=False):
             case = self.start(b.officer, EMERGENCY, emergency())
+            attach_recording(Case.objects.get(pk=case["id"]), "emergency_measure", b.officer)
         cid = case["id"]
         self.assertEqual((case["state"], case["facts"]["report_due_at"]), ("applied", "2026-06-02T15:00:00+00:00"))
         with time_machine.travel(at("2026-06-02", 10), tick=False):

@@ -14,6 +14,7 @@ from sanxiang.cases.actions_compulsory import MeasureSubject
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import Case, CaseSource, IdType, PartyKind
 from sanxiang.cases.tests.test_general_procedure import CaseTestCase, at
+from sanxiang.evidence.testing import attach_recording
 from sanxiang.lib.exceptions import GateRefused, ValidationFailed
 from sanxiang.procedures.definitions import compulsory
 
@@ -52,9 +53,16 @@ class CompulsoryTestCase(CaseTestCase):
             "party_present": True,
         }
         fields.update(overrides)
+        # 查封扣押 is recorded on video from start to end (RULES.md §3.2): the recording comes first.
+        attach_recording(case, "apply_measure", fields["actor"])
         return actions_compulsory.case_apply_measure(**fields)
 
     def emergency(self) -> Case:
+        case = self.emergency_unrecorded()
+        attach_recording(case, "emergency_measure", self.b.officer)
+        return case
+
+    def emergency_unrecorded(self) -> Case:
         return actions_compulsory.case_emergency_measure(
             actor=self.b.officer,
             subject=self.subject(),

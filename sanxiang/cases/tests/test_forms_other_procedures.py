@@ -21,6 +21,7 @@ from sanxiang.cases.forms import registry
 from sanxiang.cases.forms.start import CompulsoryStartForm, InspectionStartForm, SimpleStartForm
 from sanxiang.cases.models import Case
 from sanxiang.cases.tests.test_case_views import CaseViewTestCase, page_url, panel, timeline
+from sanxiang.evidence.testing import attach_recording
 from sanxiang.org.models import Unit, User
 from sanxiang.procedures import definitions
 from sanxiang.procedures.definitions import inspection as inspection_definition
@@ -448,6 +449,7 @@ class CompulsoryFormTests(StartTestCase):
         case = self.start(b.unit_head, START_COMPULSORY, self.compulsory_data("approve_measure"))
         self.assertEqual((case.procedure, case.state, case.facts["measure_kind"]), ("compulsory", "approved", "seize"))
         self.assertContains(self.client.get(page_url(case)), "“Approve a compulsory measure” is recorded.")
+        attach_recording(case, "apply_measure", b.officer)  # 查封扣押 on video (RULES §3.2)
         self.travel("2026-06-01", 23)
         items = {"items": "三轮车一辆\n遮阳伞一把", "party_present": "on", "witness": "", "place": "站前街道"}
         errors = self.refused_step(b.officer, case, "apply_measure", {**items, "emergency_reason": ""})
@@ -484,6 +486,7 @@ class CompulsoryFormTests(StartTestCase):
         self.assertEqual(
             (case.state, case.facts["emergency"], case.facts["measure_approved"]), ("applied", True, False)
         )
+        attach_recording(case, "emergency_measure", b.officer)
         self.travel("2026-06-02", 10)
         self.walk(
             case,
@@ -523,6 +526,7 @@ class CompulsoryFormTests(StartTestCase):
 
     def test_only_an_emergency_measure_shows_the_approval_afterwards_as_possible(self):
         case = self.start(self.b.unit_head, START_COMPULSORY, self.compulsory_data("approve_measure"))
+        attach_recording(case, "apply_measure", self.b.officer)
         case = actions_compulsory.case_apply_measure(
             actor=self.b.officer, case=case, items=["三轮车"], party_present=True
         )

@@ -25,6 +25,8 @@ from sanxiang.cases.engine import transition_blockers
 from sanxiang.cases.forms.base import ActionForm, ActionSpec
 from sanxiang.cases.forms.registry import action_spec
 from sanxiang.cases.models import Case
+from sanxiang.evidence.av import av_status
+from sanxiang.evidence.views import case_evidence_context
 from sanxiang.lib.exceptions import AccessDenied, DomainError, InvalidTransition
 from sanxiang.org.http import request_user
 from sanxiang.org.models import User
@@ -108,6 +110,8 @@ def render_case(request: HttpRequest, case: Case, bound: dict[str, ActionForm] |
         "checklist": checklist_rows(case),
         "writable": writable,
         "panels": step_panels(case, user, bound or {}) if writable else [],
+        "av_status": av_status(case, timezone.localdate()),
+        **case_evidence_context(user, case),
     }
     return render(request, "cases/case_detail.html", context)
 
