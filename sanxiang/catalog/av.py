@@ -38,7 +38,11 @@ def av_floor(procedure_code: str) -> dict[str, AVRequirement]:
     av_steps = {s.code for s in proc.steps if s.av_required}
     return {
         t.code: AVRequirement(
-            procedure_code, t.code, AVRequirementLevel.REQUIRED, _("RULES §3.2: full, uninterrupted recording"), True
+            procedure_code,
+            t.code,
+            AVRequirementLevel.REQUIRED,
+            _("国办发〔2018〕118号: on-site measures such as 查封扣押 are recorded fully and without interruption"),
+            True,
         )
         for t in proc.transitions
         if t.target in av_steps

@@ -128,5 +128,8 @@ def inclusion(request: HttpRequest, seq: int, size: int | None = None) -> Inclus
 )
 def consistency(request: HttpRequest, old: int, new: int) -> ConsistencyOut:
     if not 0 < old <= new:
-        raise ValidationFailed(_("Ask for 0 < old ≤ new."), {"old": [_("Must be between 1 and new.")]})
+        raise ValidationFailed(
+            _("The older size must be at least 1 and at most the newer size."),
+            {"old": [_("Give a size between 1 and the newer size.")]},
+        )
     return ConsistencyOut(**bundles.consistency_bundle(old, new))

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
-from sanxiang.record import context, views
+from sanxiang.record import context, verify_views, views
 from sanxiang.record import urls as record_urls
 from sanxiang.record.actions import audit_record
 from sanxiang.record.models import AuditCategory, AuditEvent, AuditOutcome
@@ -293,5 +293,6 @@ class AuditTrailIsReadOnlyTests(BureauTestCase):
 
         record_views = [(route, cb) for route, cb in walk(get_resolver().url_patterns)
                         if cb.__module__.startswith("sanxiang.record")]  # fmt: skip
-        self.assertEqual([route for route, _ in record_views], ["audit/"])
+        self.assertEqual([route for route, _ in record_views], ["audit/", "audit/verify/"])
         self.assertIs(record_views[0][1], views.audit_list_view)
+        self.assertIs(record_views[1][1], verify_views.verify_view)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sanxiang.uploads.actions import uploads_prune
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         expired, orphans = uploads_prune()
-        self.stdout.write(
-            _("%(expired)d expired uploads ended, %(orphans)d stray partial files removed.")
-            % {"expired": expired, "orphans": orphans}
-        )
+        ended = ngettext("%(n)d expired upload ended", "%(n)d expired uploads ended", expired) % {"n": expired}
+        removed = ngettext("%(n)d stray partial file removed", "%(n)d stray partial files removed", orphans) % {
+            "n": orphans
+        }
+        self.stdout.write(f"{ended}; {removed}.")
