@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from sanxiang.evidence import blobstore
 from sanxiang.evidence.models import EvidenceAccess, EvidenceObject, access_commit_content, evidence_commit_content
 from sanxiang.record.log import commitment
@@ -25,7 +28,8 @@ NOTE_SAMPLE = 20
 def _data_problems(entry: Mapping[str, Any], expected: Mapping[str, Any]) -> list[str]:
     data = entry.get("data") or {}
     return [
-        f"the log has {key}={data.get(key)!r}, the row {value!r}"
+        _("the log has %(key)s=%(logged)r, the record %(value)r")
+        % {"key": key, "logged": data.get(key), "value": value}
         for key, value in expected.items()
         if data.get(key) != value
     ]
@@ -33,13 +37,16 @@ def _data_problems(entry: Mapping[str, Any], expected: Mapping[str, Any]) -> lis
 
 def _digest_problems(row: Any, content: Mapping[str, Any], entry: Mapping[str, Any]) -> list[str]:
     if commitment(bytes(row.log_salt), content) != entry.get("digest"):
-        return ["the row differs from what the log committed to"]
+        return [_("the record differs from what the log committed to")]
     return []
 
 
 def _case_problems(case_id: int, entry: Mapping[str, Any]) -> list[str]:
     if entry.get("case") != case_id:
-        return [f"the log names case {entry.get('case')}, the row case {case_id}"]
+        return [
+            _("the log names case id %(logged)s, the record case id %(case)s")
+            % {"logged": entry.get("case"), "case": case_id}
+        ]
     return []
 
 
@@ -88,7 +95,9 @@ def blob_check(report: Any, options: Any) -> None:
         if name is None or (row is not None and row[0] < name):
             assert row is not None
             report.blobs += 1
-            report.add("blobs", f"blob {row[0]}", "the file is missing from the evidence store")
+            report.add(
+                "blobs", _("blob %(sha256)s") % {"sha256": row[0]}, _("the file is missing from the evidence store")
+            )
             row = next(rows, None)
             continue
         if row is None or name < row[0]:
@@ -101,16 +110,29 @@ def blob_check(report: Any, options: Any) -> None:
         report.blobs += 1
         stored = blobstore.blob_size(sha256)
         if stored != size:
-            report.add("blobs", f"blob {sha256}", f"the file has {stored} bytes, the record {size}")
+            report.add(
+                "blobs",
+                _("blob %(sha256)s") % {"sha256": sha256},
+                _("the file has %(stored)d bytes, the record %(size)d") % {"stored": stored, "size": size},
+            )
         elif getattr(options, "deep", False):
             actual, _read = blobstore.blob_rehash(sha256)
             if actual != sha256:
-                report.add("blobs", f"blob {sha256}", f"the file's SHA-256 is now {actual}")
+                report.add(
+                    "blobs",
+                    _("blob %(sha256)s") % {"sha256": sha256},
+                    _("the file's SHA-256 is now %(actual)s") % {"actual": actual},
+                )
         row = next(rows, None)
         name = next(names, None)
     if orphan_count:
         report.notes.append(
-            f"{orphan_count} stored evidence file(s) are not in the record (never added as evidence): "
+            ngettext(
+                "%(n)d stored evidence file is not in the record (never added as evidence): ",
+                "%(n)d stored evidence files are not in the record (never added as evidence): ",
+                orphan_count,
+            )
+            % {"n": orphan_count}
             + ", ".join(orphans)
             + (" …" if orphan_count > len(orphans) else "")
         )

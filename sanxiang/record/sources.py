@@ -16,6 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext as _
 
 from sanxiang.record.log import commitment
 
@@ -50,7 +51,7 @@ def digest_check(content: Callable[[Any], Mapping[str, Any]]) -> RowCheck:
 
     def check(row: Any, entry: Mapping[str, Any]) -> list[str]:
         if commitment(bytes(row.log_salt), content(row)) != entry.get("digest"):
-            return ["the row differs from what the log committed to"]
+            return [_("the record differs from what the log committed to")]
         return []
 
     return check
@@ -62,7 +63,10 @@ def case_check(inner: RowCheck) -> RowCheck:
     def check(row: Any, entry: Mapping[str, Any]) -> list[str]:
         problems = inner(row, entry)
         if entry.get("case") != row.case_id:
-            problems.append(f"the log names case {entry.get('case')}, the row case {row.case_id}")
+            problems.append(
+                _("the log names case id %(logged)s, the record case id %(case)s")
+                % {"logged": entry.get("case"), "case": row.case_id}
+            )
         return problems
 
     return check

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from sanxiang.record import appendonly, merkle, note
 from sanxiang.record.log import log_origin
@@ -117,12 +118,17 @@ def _open_checkpoint(
     report: Report, check: str, where: str, text: str, verifier: note.Verifier
 ) -> note.Checkpoint | None:
     try:
-        checkpoint, _ = note.open_checkpoint(text, verifier)
+        checkpoint, _signatures = note.open_checkpoint(text, verifier)
     except note.NoteError as exc:
-        report.add(check, where, f"the signed note does not verify with the trusted key: {exc}")
+        report.add(check, where, _("the signed note does not verify with the trusted key: %(error)s") % {"error": exc})
         return None
     if checkpoint.origin != report.origin:
-        report.add(check, where, f"the note is for origin {checkpoint.origin!r}, not {report.origin!r}")
+        report.add(
+            check,
+            where,
+            _("the note is for the log %(other)s, not %(origin)s")
+            % {"other": checkpoint.origin, "origin": report.origin},
+        )
         return None
     return checkpoint
 
@@ -134,14 +140,14 @@ def _checkpoint_targets(
     previous: Checkpoint | None = None
     for cp in Checkpoint.objects.filter(log=head).order_by("created_at", "id").prefetch_related("cosignatures"):
         report.checkpoints += 1
-        where = f"checkpoint {cp.size}"
+        where = _("checkpoint %(size)d") % {"size": cp.size}
         opened = _open_checkpoint(report, "checkpoint", where, cp.note, verifier)
         if opened is None:
             continue
         if opened.size != cp.size or opened.root != bytes(cp.root):
-            report.add("checkpoint", where, "the signed note and the stored size or root differ")
+            report.add("checkpoint", where, _("the signed note and the stored size or root differ"))
         if previous is not None and cp.size < previous.size:
-            report.add("checkpoint", where, f"made after checkpoint {previous.size} but smaller")
+            report.add("checkpoint", where, _("made after checkpoint %(size)d but smaller") % {"size": previous.size})
         previous = cp
         report.latest_checkpoint = max(report.latest_checkpoint, opened.size)
         targets.append(_Target(opened.size, opened.root, where))
@@ -150,12 +156,20 @@ def _checkpoint_targets(
         for cosig in cp.cosignatures.all():
             witness = known.get(cosig.witness)
             if witness is None:
-                report.notes.append(f"{where}: cosignature by {cosig.witness}, not a configured witness (ignored)")
+                report.notes.append(
+                    _("%(where)s: cosignature by %(witness)s, not a configured witness (ignored)")
+                    % {"where": where, "witness": cosig.witness}
+                )
                 continue
             try:
                 note.open_note(text + "\n" + cosig.line, [witness])
             except note.NoteError as exc:
-                report.add("checkpoint", where, f"the cosignature of {cosig.witness} does not verify: {exc}")
+                report.add(
+                    "checkpoint",
+                    where,
+                    _("the cosignature of %(witness)s does not verify: %(error)s")
+                    % {"witness": cosig.witness, "error": exc},
+                )
             else:
                 report.cosignatures += 1
     return targets
@@ -173,16 +187,16 @@ def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -
         try:
             state = json.loads(state_path.read_text(encoding="utf-8")).get(report.origin)
         except (OSError, ValueError) as exc:
-            report.add("anchor", str(state_path), f"unreadable: {exc}")
+            report.add("anchor", str(state_path), _("unreadable: %(error)s") % {"error": exc})
             state = None
         if state and state.get("note"):
-            opened = _open_checkpoint(report, "anchor", "the signer's last checkpoint", str(state["note"]), verifier)
+            opened = _open_checkpoint(report, "anchor", _("the signer's last checkpoint"), str(state["note"]), verifier)
             if opened is not None:
-                targets.append(_Target(opened.size, opened.root, "the signer's last checkpoint"))
+                targets.append(_Target(opened.size, opened.root, _("the signer's last checkpoint")))
     for i, text in enumerate(options.anchors, 1):
-        opened = _open_checkpoint(report, "anchor", f"anchor {i}", text, verifier)
+        opened = _open_checkpoint(report, "anchor", _("anchor %(n)d") % {"n": i}, text, verifier)
         if opened is not None:
-            targets.append(_Target(opened.size, opened.root, f"anchor {i}"))
+            targets.append(_Target(opened.size, opened.root, _("anchor %(n)d") % {"n": i}))
     if options.fetch_witnesses:
         from sanxiang.record.witness_client import fetch_checkpoint
 
@@ -190,14 +204,20 @@ def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -
             try:
                 fetched = fetch_checkpoint(witness.url, report.origin)
             except Exception as exc:
-                report.add("anchor", f"witness {witness.name}", f"could not fetch its checkpoint: {exc}")
+                report.add(
+                    "anchor",
+                    _("witness %(name)s") % {"name": witness.name},
+                    _("could not fetch its checkpoint: %(error)s") % {"error": exc},
+                )
                 continue
             if fetched is None:
-                report.notes.append(f"witness {witness.name} holds no checkpoint yet")
+                report.notes.append(_("witness %(name)s holds no checkpoint yet") % {"name": witness.name})
                 continue
-            opened = _open_checkpoint(report, "anchor", f"witness {witness.name}", fetched, verifier)
+            opened = _open_checkpoint(
+                report, "anchor", _("witness %(name)s") % {"name": witness.name}, fetched, verifier
+            )
             if opened is not None:
-                targets.append(_Target(opened.size, opened.root, f"witness {witness.name}"))
+                targets.append(_Target(opened.size, opened.root, _("witness %(name)s") % {"name": witness.name}))
     report.anchors = len(targets)
     return targets
 
@@ -245,7 +265,11 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
         while pending and pending[0].size <= at_size:
             target = pending.pop(0)
             if target.size == at_size and frontier.root() != target.root:
-                report.add("tree", target.where, f"the recomputed root of the first {target.size} entries differs")
+                report.add(
+                    "tree",
+                    target.where,
+                    _("the recomputed root of the first %(size)d entries differs") % {"size": target.size},
+                )
 
     settle(0)
     for lo in range(0, size, CHUNK):
@@ -258,63 +282,94 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
             .values_list("seq", "body", "leaf_hash")
         ):
             body, leaf = bytes(body), bytes(leaf)
-            where = f"entry {seq}"
+            where = _("entry %(seq)d") % {"seq": seq}
             if seq != expected:
-                report.add("entries", f"entry {expected}", f"missing: the next stored entry is {seq}")
+                report.add(
+                    "entries",
+                    _("entry %(seq)d") % {"seq": expected},
+                    _("missing: the next stored entry is %(seq)d") % {"seq": seq},
+                )
                 # The tree cannot be recomputed past a gap; report once and stop the tree checks.
                 pending.clear()
                 expected = seq
             computed = merkle.leaf_hash(body)
             if computed != leaf:
-                report.add("entries", where, "the stored leaf hash is not the hash of the stored body")
+                report.add("entries", where, _("the stored leaf hash is not the hash of the stored body"))
             try:
                 entry = json.loads(body.decode())
             except ValueError:
-                report.add("entries", where, "the body is not JSON")
+                report.add("entries", where, _("the body is not JSON"))
                 entry = {}
             if entry.get("seq") != seq or entry.get("log") != report.origin:
-                report.add("entries", where, "the body does not name its own place (log, seq)")
+                report.add("entries", where, _("the body does not name its own place (log, seq)"))
             ts = entry.get("ts")
             if isinstance(ts, int):
                 if ts < last_ts - TS_SKEW_MS:
-                    report.add("entries", where, "its time is earlier than the entry before it")
+                    report.add("entries", where, _("its time is earlier than the entry before it"))
                 last_ts = max(last_ts, ts)
             for node in frontier.append(computed):
                 if stored_nodes.get((node.level, node.idx)) != node.hash:
-                    report.add("tree", where, f"stored node level {node.level} idx {node.idx} is missing or differs")
+                    report.add(
+                        "tree",
+                        where,
+                        _("stored node level %(level)d index %(idx)d is missing or differs")
+                        % {"level": node.level, "idx": node.idx},
+                    )
             expected = seq + 1
             settle(expected)
             kind = entry.get("kind")
             if kind in known_sources:
                 row_kind, row = rows.pop(seq, (None, None))
                 if row is None:
-                    report.add("rows", where, f"the {kind} row it vouches for is missing{_case_suffix(entry)}")
+                    report.add(
+                        "rows",
+                        where,
+                        _("the %(kind)s record it vouches for is missing%(case)s")
+                        % {"kind": kind, "case": _case_suffix(entry)},
+                    )
                 elif row_kind != kind:
-                    report.add("rows", where, f"a {row_kind} row claims this {kind} entry")
+                    report.add(
+                        "rows",
+                        where,
+                        _("a %(row_kind)s record claims this %(kind)s entry") % {"row_kind": row_kind, "kind": kind},
+                    )
                 else:
                     report.rows += 1
                     for message in known_sources[kind].check(row, entry):
                         report.add("rows", f"{where} ({known_sources[kind].describe(row)})", message)
         for seq, (kind, row) in rows.items():
-            report.add("rows", f"{kind} row {row.pk}", f"claims entry {seq}, which is not a {kind} entry")
+            report.add(
+                "rows",
+                _("%(kind)s record %(pk)s") % {"kind": kind, "pk": row.pk},
+                _("claims entry %(seq)d, which is not a %(kind)s entry") % {"seq": seq, "kind": kind},
+            )
         if options.progress is not None:
             options.progress(hi, size)
     if expected != size:
-        report.add("entries", f"entry {expected}", f"the head says {size} entries, {expected} are stored")
+        report.add(
+            "entries",
+            _("entry %(seq)d") % {"seq": expected},
+            _("the head says %(size)d entries, %(stored)d are stored") % {"size": size, "stored": expected},
+        )
     if expected == size and frontier.root() != merkle.Frontier.from_bytes(size, bytes(head.frontier)).root():
-        report.add("tree", "head", "the stored head's root differs from the recomputed root")
+        report.add("tree", _("head"), _("the stored head's root differs from the recomputed root"))
     for target in pending:
         if target.size > size:
             report.add(
                 "tree",
                 target.where,
-                f"signed at {target.size} entries but the log holds {size}: entries were deleted",
+                _("signed at %(signed)d entries but the log holds %(size)d: entries were deleted")
+                % {"signed": target.size, "size": size},
             )
     # Rows that never entered the log.
     for kind, source in known_sources.items():
         stray = source.model._default_manager.filter(Q(log_seq__isnull=True) | Q(log_seq__gte=size + _grace(head)))
         for row in stray[:50]:
-            report.add("rows", f"{kind} row {row.pk} ({source.describe(row)})", "not in the log")
+            report.add(
+                "rows",
+                _("%(kind)s record %(pk)s (%(what)s)") % {"kind": kind, "pk": row.pk, "what": source.describe(row)},
+                _("not in the log"),
+            )
 
 
 def _grace(head: LogHead) -> int:
@@ -323,7 +378,7 @@ def _grace(head: LogHead) -> int:
 
 
 def _case_suffix(entry: dict[str, Any]) -> str:
-    return f" (case id {entry['case']})" if "case" in entry else ""
+    return _(" (case id %(id)s)") % {"id": entry["case"]} if "case" in entry else ""
 
 
 def _check_cases(report: Report) -> None:
@@ -335,9 +390,17 @@ def _check_cases(report: Report) -> None:
         label = case.number or case.lead_number
         seqs = list(case.events.order_by("seq").values_list("seq", flat=True))
         if seqs != list(range(1, case.event_count + 1)):
-            report.add("cases", f"case {label}", f"events {seqs[:5]}… do not run 1..{case.event_count}")
+            report.add(
+                "cases",
+                _("case %(number)s") % {"number": label},
+                _("its events %(seqs)s… do not run 1..%(count)d") % {"seqs": seqs[:5], "count": case.event_count},
+            )
         if case_snapshot(case) != case_replay(case):
-            report.add("cases", f"case {label}", "the stored state differs from the replay of its events")
+            report.add(
+                "cases",
+                _("case %(number)s") % {"number": label},
+                _("the stored state differs from the replay of its events"),
+            )
 
 
 def verify(options: Options | None = None) -> Report:
@@ -348,12 +411,12 @@ def verify(options: Options | None = None) -> Report:
     started = time.monotonic()
     report = Report(origin=log_origin())
     for name in appendonly.missing():
-        report.add("triggers", name, "the append-only trigger is missing")
+        report.add("triggers", name, _("the append-only trigger is missing"))
     try:
         verifier = log_verifier()
         report.trust_anchor = f"{verifier.vkey()} ({log_verifier_source()})"
     except Exception as exc:
-        report.add("config", "trust anchor", str(exc))
+        report.add("config", _("trust anchor"), str(exc))
         return report
     from sanxiang.record.checkpoints import configured_witnesses
 
@@ -367,11 +430,13 @@ def verify(options: Options | None = None) -> Report:
         _check_entries(report, head, targets, options)
     else:
         for target in targets:
-            report.add("tree", target.where, f"signed at {target.size} entries but the log is empty")
+            report.add(
+                "tree", target.where, _("signed at %(signed)d entries but the log is empty") % {"signed": target.size}
+            )
     report.unsigned_tail = max(0, report.size - report.latest_checkpoint)
     if options.cases:
         _check_cases(report)
-    for _, check in _EXTRA_CHECKS:
+    for _name, check in _EXTRA_CHECKS:
         check(report, options)
     report.seconds = round(time.monotonic() - started, 3)
     return report

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from sanxiang.org.http import request_user
 from sanxiang.org.permissions import Perm, has_perm
@@ -19,15 +20,15 @@ from sanxiang.record.models import AuditCategory, AuditOutcome
 from sanxiang.record.verify import Options, verify
 
 CHECK_LABELS = {
-    "entries": "Log entries",
-    "tree": "Merkle tree",
-    "checkpoint": "Checkpoints",
-    "anchor": "Outside anchors",
-    "rows": "Records the log vouches for",
-    "cases": "Case states",
-    "blobs": "Evidence files",
-    "triggers": "Database protection",
-    "config": "Configuration",
+    "entries": _("Log entries"),
+    "tree": _("Merkle tree"),
+    "checkpoint": _("Checkpoints"),
+    "anchor": _("Outside anchors"),
+    "rows": _("Records the log vouches for"),
+    "cases": _("Case states"),
+    "blobs": _("Evidence files"),
+    "triggers": _("Database protection"),
+    "config": _("Configuration"),
 }
 
 
@@ -48,4 +49,5 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             outcome=AuditOutcome.SUCCESS if report.ok else AuditOutcome.FAILURE,
             detail={"size": report.size, "problems": len(report.problems), "checkpoint": report.latest_checkpoint},
         )
-    return render(request, "record/verify.html", {"report": report})
+    rows = [(CHECK_LABELS.get(p.check, p.check), p) for p in report.problems] if report else []
+    return render(request, "record/verify.html", {"report": report, "problem_rows": rows})
