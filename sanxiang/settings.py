@@ -301,4 +301,7 @@ RECORD_SIGNER_STATE_FILE = env_path(
 RECORD_LOG_PUBLIC_KEY = env_str("SANXIANG_LOG_PUBLIC_KEY")
 # Witnesses that cosign checkpoints: comma-separated "<url> <witness vkey>" items.
 RECORD_WITNESSES = env_list("SANXIANG_WITNESSES", [])
+# A parallel SM3 tree over the same entries (GB/T 39786 密评 deployments), its root signed in every checkpoint;
+# it takes effect for a log begun with it on (it cannot be added to an existing log).
+RECORD_LOG_SM3 = env_bool("SANXIANG_LOG_SM3", False)
 RECORD_CHECKPOINT_INTERVAL_SECONDS = env_int("SANXIANG_CHECKPOINT_INTERVAL_SECONDS", 60, minimum=1)

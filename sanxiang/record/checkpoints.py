@@ -10,6 +10,7 @@ cosignatures.
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass, field
 
@@ -17,8 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from sanxiang.record import note
-from sanxiang.record.log import log_consistency_proof, log_origin, log_root
+from sanxiang.record import merkle, note
+from sanxiang.record.log import log_consistency_proof, log_origin
 from sanxiang.record.models import Checkpoint, Cosignature, LogHead
 from sanxiang.record.signer import LogSigner
 
@@ -54,19 +55,35 @@ class CheckpointResult:
     witness_errors: list[str] = field(default_factory=list)
 
 
+SM3_EXTENSION = "sm3 "
+
+
+def sm3_root_of(checkpoint: note.Checkpoint) -> bytes | None:
+    """The SM3 root a checkpoint carries in its ``sm3 <base64>`` extension line, if any."""
+    for line in checkpoint.extensions:
+        if line.startswith(SM3_EXTENSION):
+            return base64.b64decode(line[len(SM3_EXTENSION) :])
+    return None
+
+
 def _sign_current(signer: LogSigner) -> tuple[Checkpoint | None, bool]:
     origin = log_origin()
     with transaction.atomic():
-        head = LogHead.objects.filter(origin=origin).first()
+        head = LogHead.objects.filter(origin=origin).first()  # one row read: size and both frontiers agree
         if head is None or head.size == 0:
             return None, False
-        size, root = log_root(origin)
+        size = head.size
+        root = merkle.Frontier.from_bytes(size, bytes(head.frontier)).root()
+        extensions: tuple[str, ...] = ()
+        if head.sm3:
+            root_sm3 = merkle.Frontier.from_bytes(size, bytes(head.frontier_sm3), algorithm=merkle.SM3).root()
+            extensions = (SM3_EXTENSION + base64.b64encode(root_sm3).decode(),)
         latest = Checkpoint.objects.filter(log=head).order_by("-size").first()
         if latest is not None and latest.size == size:
             return latest, False
         last = signer.last_signed(origin)
         proof = log_consistency_proof(origin, last[0], size) if last is not None and 0 < last[0] <= size else []
-        signed = signer.sign(note.Checkpoint(origin, size, root), proof)
+        signed = signer.sign(note.Checkpoint(origin, size, root, extensions), proof)
         return Checkpoint.objects.create(log=head, size=size, root=root, note=signed), True
 
 

@@ -34,9 +34,18 @@ class Receipt:
     leaf_hash: bytes
 
 
-def _lock_head(connection: BaseDatabaseWrapper, origin: str) -> tuple[int, int, bytes]:
-    """Lock the head row of ``origin`` (creating it on first use): its id, size and frontier bytes."""
-    sql = 'SELECT id, size, frontier FROM "record_loghead" WHERE origin = %s'
+@dataclass(frozen=True)
+class _Head:
+    id: int
+    size: int
+    frontier: bytes
+    sm3: bool
+    frontier_sm3: bytes
+
+
+def _lock_head(connection: BaseDatabaseWrapper, origin: str) -> _Head:
+    """Lock the head row of ``origin`` (creating it on first use, with the SM3 tree when the setting asks)."""
+    sql = 'SELECT id, size, frontier, sm3, frontier_sm3 FROM "record_loghead" WHERE origin = %s'
     if connection.features.has_select_for_update:  # SQLite needs none: IMMEDIATE transactions lock at BEGIN
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:
@@ -45,19 +54,22 @@ def _lock_head(connection: BaseDatabaseWrapper, origin: str) -> tuple[int, int, 
         if row is None:
             try:
                 with transaction.atomic():
-                    LogHead.objects.create(origin=origin)
+                    # The parallel SM3 tree can only start with the first entry (RECORD-LOG.md §3).
+                    LogHead.objects.create(origin=origin, sm3=bool(settings.RECORD_LOG_SM3))
             except IntegrityError:
                 pass  # a concurrent first append created it
             cursor.execute(sql, [origin])
             row = cursor.fetchone()
-    return int(row[0]), int(row[1]), bytes(row[2])
+    return _Head(int(row[0]), int(row[1]), bytes(row[2]), bool(row[3]), bytes(row[4]))
 
 
 def log_append(*, origin: str, entry: dict[str, Any]) -> Receipt:
     """Append ``entry`` (JSON values, no floats) to the log ``origin``; must run inside a transaction.
 
     The stored body is ``canonical_json`` of the entry with ``log`` and ``seq``
-    added, so an exported entry names its own place in the tree.
+    added, so an exported entry names its own place in the tree. A log begun
+    with ``SANXIANG_LOG_SM3`` on keeps a parallel SM3 tree over the same bodies
+    (its leaf, node and frontier hashes beside the SHA-256 ones).
 
     Plain SQL on one cursor rather than the ORM: every audited request and case
     step pays for this path, and four statements (lock the head, insert the
@@ -67,29 +79,45 @@ def log_append(*, origin: str, entry: dict[str, Any]) -> Receipt:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("log_append must run inside the transaction of the change it records")
-    head_id, size, frontier_bytes = _lock_head(connection, origin)
-    seq = size
+    head = _lock_head(connection, origin)
+    seq = head.size
     body = merkle.canonical_json({**entry, "log": origin, "seq": seq})
     leaf = merkle.leaf_hash(body)
-    frontier = merkle.Frontier.from_bytes(size, frontier_bytes)
+    frontier = merkle.Frontier.from_bytes(head.size, head.frontier)
     completed = frontier.append(leaf)
+    leaf_sm3: bytes | None = None
+    completed_sm3: list[merkle.Subtree] = []
+    frontier_sm3 = b""
+    if head.sm3:
+        leaf_sm3 = merkle.leaf_hash(body, algorithm=merkle.SM3)
+        tree_sm3 = merkle.Frontier.from_bytes(head.size, head.frontier_sm3, algorithm=merkle.SM3)
+        completed_sm3 = tree_sm3.append(leaf_sm3)  # the same (level, idx) positions as the SHA-256 tree
+        frontier_sm3 = tree_sm3.to_bytes()
     with connection.cursor() as cursor:
         cursor.execute(
-            'INSERT INTO "record_logentry" (log_id, seq, body, leaf_hash) VALUES (%s, %s, %s, %s)',
-            [head_id, seq, body, leaf],
+            'INSERT INTO "record_logentry" (log_id, seq, body, leaf_hash, leaf_sm3) VALUES (%s, %s, %s, %s, %s)',
+            [head.id, seq, body, leaf, leaf_sm3],
         )
         if completed:
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(completed))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(completed))
             params: list[Any] = []
-            for node in completed:
-                params += [head_id, node.level, node.idx, node.hash]
-            sql = 'INSERT INTO "record_lognode" (log_id, level, idx, hash) VALUES ' + values  # noqa: S608 (placeholders)
+            for n, node in enumerate(completed):
+                params += [head.id, node.level, node.idx, node.hash, completed_sm3[n].hash if head.sm3 else None]
+            sql = 'INSERT INTO "record_lognode" (log_id, level, idx, hash, hash_sm3) VALUES ' + values  # noqa: S608
             cursor.execute(sql, params)
         cursor.execute(
-            'UPDATE "record_loghead" SET size = %s, frontier = %s WHERE id = %s',
-            [frontier.size, frontier.to_bytes(), head_id],
+            'UPDATE "record_loghead" SET size = %s, frontier = %s, frontier_sm3 = %s WHERE id = %s',
+            [frontier.size, frontier.to_bytes(), frontier_sm3, head.id],
         )
     return Receipt(origin, seq, leaf)
+
+
+def log_root_sm3(origin: str) -> bytes | None:
+    """The current root of the parallel SM3 tree, or None when the log keeps none."""
+    head = _head(origin)
+    if not head.sm3:
+        return None
+    return merkle.Frontier.from_bytes(head.size, bytes(head.frontier_sm3), algorithm=merkle.SM3).root()
 
 
 def _subtree_hash(head: LogHead) -> merkle.SubtreeHashFn:

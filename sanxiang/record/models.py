@@ -77,6 +77,10 @@ class LogHead(models.Model):
     origin = models.CharField(_("log origin"), max_length=200, unique=True)
     size = models.BigIntegerField(_("size"), default=0)
     frontier = models.BinaryField(_("frontier"), default=b"")
+    # The parallel SM3 tree (GB/T 39786 deployments, RECORD-LOG.md §3): kept from the first entry when
+    # ``SANXIANG_LOG_SM3`` is on; empty otherwise.
+    frontier_sm3 = models.BinaryField(default=b"")
+    sm3 = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("log")
@@ -93,6 +97,7 @@ class LogEntry(models.Model):
     seq = models.BigIntegerField(_("sequence"))
     body = models.BinaryField(_("entry"))
     leaf_hash = models.BinaryField(_("leaf hash"))
+    leaf_sm3 = models.BinaryField(null=True)
 
     class Meta:
         verbose_name = _("log entry")
@@ -110,6 +115,7 @@ class LogNode(models.Model):
     level = models.PositiveSmallIntegerField()
     idx = models.BigIntegerField()
     hash = models.BinaryField()
+    hash_sm3 = models.BinaryField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["log", "level", "idx"], name="lognode_unique")]

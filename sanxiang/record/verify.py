@@ -31,10 +31,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sanxiang.record import appendonly, merkle, note
+from sanxiang.record.checkpoints import sm3_root_of
 from sanxiang.record.log import log_origin
 from sanxiang.record.models import Checkpoint, LogEntry, LogHead, LogNode
 from sanxiang.record.sources import sources
@@ -112,6 +114,7 @@ class _Target:
     size: int
     root: bytes
     where: str
+    root_sm3: bytes | None = None
 
 
 def _open_checkpoint(
@@ -150,7 +153,7 @@ def _checkpoint_targets(
             report.add("checkpoint", where, _("made after checkpoint %(size)d but smaller") % {"size": previous.size})
         previous = cp
         report.latest_checkpoint = max(report.latest_checkpoint, opened.size)
-        targets.append(_Target(opened.size, opened.root, where))
+        targets.append(_Target(opened.size, opened.root, where, sm3_root_of(opened)))
         known = {w.name: w for w in witnesses}
         text = cp.note[: cp.note.rfind("\n\n") + 1]
         for cosig in cp.cosignatures.all():
@@ -192,11 +195,13 @@ def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -
         if state and state.get("note"):
             opened = _open_checkpoint(report, "anchor", _("the signer's last checkpoint"), str(state["note"]), verifier)
             if opened is not None:
-                targets.append(_Target(opened.size, opened.root, _("the signer's last checkpoint")))
+                targets.append(
+                    _Target(opened.size, opened.root, _("the signer's last checkpoint"), sm3_root_of(opened))
+                )
     for i, text in enumerate(options.anchors, 1):
         opened = _open_checkpoint(report, "anchor", _("anchor %(n)d") % {"n": i}, text, verifier)
         if opened is not None:
-            targets.append(_Target(opened.size, opened.root, _("anchor %(n)d") % {"n": i}))
+            targets.append(_Target(opened.size, opened.root, _("anchor %(n)d") % {"n": i}, sm3_root_of(opened)))
     if options.fetch_witnesses:
         from sanxiang.record.witness_client import fetch_checkpoint
 
@@ -217,7 +222,8 @@ def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -
                 report, "anchor", _("witness %(name)s") % {"name": witness.name}, fetched, verifier
             )
             if opened is not None:
-                targets.append(_Target(opened.size, opened.root, _("witness %(name)s") % {"name": witness.name}))
+                where = _("witness %(name)s") % {"name": witness.name}
+                targets.append(_Target(opened.size, opened.root, where, sm3_root_of(opened)))
     report.anchors = len(targets)
     return targets
 
@@ -225,21 +231,21 @@ def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -
 # --- Entries, tree, rows -----------------------------------------------------------------
 
 
-def _stored_nodes(head: LogHead, lo: int, hi: int) -> dict[tuple[int, int], bytes]:
+def _stored_nodes(head: LogHead, lo: int, hi: int) -> dict[tuple[int, int], tuple[bytes, bytes | None]]:
     """Stored nodes completed by leaves lo..hi-1: level l ≥ 1 with ((idx + 1) << l) in (lo, hi].
 
     One indexed range query per level: an OR of the levels makes SQLite scan the
     whole node table for every chunk.
     """
-    nodes: dict[tuple[int, int], bytes] = {}
+    nodes: dict[tuple[int, int], tuple[bytes, bytes | None]] = {}
     level = 1
     while (1 << level) <= hi:
         first = max(0, -(-(lo + 1) // (1 << level)) - 1)  # smallest idx with (idx + 1) << level > lo
         last = (hi >> level) - 1
         if first <= last:
             rows = LogNode.objects.filter(log=head, level=level, idx__gte=first, idx__lte=last)
-            for idx, digest in rows.values_list("idx", "hash"):
-                nodes[(level, idx)] = bytes(digest)
+            for idx, digest, digest_sm3 in rows.values_list("idx", "hash", "hash_sm3"):
+                nodes[(level, idx)] = (bytes(digest), bytes(digest_sm3) if digest_sm3 is not None else None)
         level += 1
     return nodes
 
@@ -254,6 +260,7 @@ def _rows_by_seq(lo: int, hi: int) -> dict[int, tuple[str, Any]]:
 
 def _check_entries(report: Report, head: LogHead, targets: list[_Target], options: Options) -> None:
     frontier = merkle.Frontier()
+    tree_sm3 = merkle.Frontier(algorithm=merkle.SM3) if head.sm3 else None
     pending = sorted(targets, key=lambda t: t.size)
     known_sources = sources()
     expected = 0
@@ -270,16 +277,22 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
                     target.where,
                     _("the recomputed root of the first %(size)d entries differs") % {"size": target.size},
                 )
+            if target.size == at_size and tree_sm3 is not None and target.root_sm3 != tree_sm3.root():
+                report.add(
+                    "tree",
+                    target.where,
+                    _("the SM3 root of the first %(size)d entries differs or is not signed") % {"size": target.size},
+                )
 
     settle(0)
     for lo in range(0, size, CHUNK):
         hi = min(lo + CHUNK, size)
         stored_nodes = _stored_nodes(head, lo, hi)
         rows = _rows_by_seq(lo, hi)
-        for seq, body, leaf in (
+        for seq, body, leaf, leaf_sm3 in (
             LogEntry.objects.filter(log=head, seq__gte=lo, seq__lt=hi)
             .order_by("seq")
-            .values_list("seq", "body", "leaf_hash")
+            .values_list("seq", "body", "leaf_hash", "leaf_sm3")
         ):
             body, leaf = bytes(body), bytes(leaf)
             where = _("entry %(seq)d") % {"seq": seq}
@@ -307,8 +320,19 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
                 if ts < last_ts - TS_SKEW_MS:
                     report.add("entries", where, _("its time is earlier than the entry before it"))
                 last_ts = max(last_ts, ts)
-            for node in frontier.append(computed):
-                if stored_nodes.get((node.level, node.idx)) != node.hash:
+            completed_sm3: list[merkle.Subtree] = []
+            if tree_sm3 is not None:
+                computed_sm3 = merkle.leaf_hash(body, algorithm=merkle.SM3)
+                if leaf_sm3 is None or bytes(leaf_sm3) != computed_sm3:
+                    report.add("entries", where, _("the stored SM3 leaf hash is not the SM3 hash of the stored body"))
+                completed_sm3 = tree_sm3.append(computed_sm3)
+            for n, node in enumerate(frontier.append(computed)):
+                stored = stored_nodes.get((node.level, node.idx))
+                if (
+                    stored is None
+                    or stored[0] != node.hash
+                    or (tree_sm3 is not None and stored[1] != completed_sm3[n].hash)
+                ):
                     report.add(
                         "tree",
                         where,
@@ -353,6 +377,12 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
         )
     if expected == size and frontier.root() != merkle.Frontier.from_bytes(size, bytes(head.frontier)).root():
         report.add("tree", _("head"), _("the stored head's root differs from the recomputed root"))
+    if (
+        expected == size
+        and tree_sm3 is not None
+        and tree_sm3.root() != merkle.Frontier.from_bytes(size, bytes(head.frontier_sm3), algorithm=merkle.SM3).root()
+    ):
+        report.add("tree", _("head"), _("the stored head's SM3 root differs from the recomputed root"))
     for target in pending:
         if target.size > size:
             report.add(
@@ -424,6 +454,8 @@ def verify(options: Options | None = None) -> Report:
     head = LogHead.objects.filter(origin=report.origin).first()
     if head is None:
         head = LogHead(origin=report.origin)
+    if settings.RECORD_LOG_SM3 and head.pk and not head.sm3:
+        report.notes.append(_("SANXIANG_LOG_SM3 is on, but this log was begun without the SM3 tree."))
     targets = _checkpoint_targets(report, head, verifier, witnesses) if head.pk else []
     targets += _anchor_targets(report, verifier, options)
     if head.pk:

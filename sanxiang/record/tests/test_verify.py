@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from sanxiang.cases import actions
@@ -289,3 +290,54 @@ class WitnessedCheckpointTests(CaseTestCase):
         self.assertTrue(forged.witness_errors)  # the witness refuses the fork
         report = verify(Options())
         self.assertIn("witness justice.example", [p.where for p in problems(report, "tree")])
+
+
+@time_machine.travel(at("2026-06-01"), tick=True)
+@override_settings(RECORD_LOG_SM3=True)  # from the class set-up on: the log begins with the SM3 tree
+class Sm3TreeTests(CaseTestCase):
+    """A log begun with SANXIANG_LOG_SM3 keeps a parallel SM3 tree, signs its root and verifies it."""
+
+    def setUp(self):
+        self.register(self.new_lead())
+        audit_record(actor=None, action="test.sm3", category=AuditCategory.DATA)
+        result = checkpoint_make()
+        assert result.checkpoint is not None
+        self.checkpoint = result.checkpoint
+        self.head = LogHead.objects.get()
+
+    def test_the_sm3_tree_matches_the_reference_and_its_root_is_signed(self):
+        bodies = [bytes(b) for b in LogEntry.objects.order_by("seq").values_list("body", flat=True)]
+        leaves = [merkle.leaf_hash(b, algorithm=merkle.SM3) for b in bodies]
+        stored = [bytes(h or b"") for h in LogEntry.objects.order_by("seq").values_list("leaf_sm3", flat=True)]
+        self.assertEqual(stored, leaves)
+        from sanxiang.record.checkpoints import sm3_root_of
+
+        opened, _ = note.open_checkpoint(self.checkpoint.note, note.Verifier.parse(LogSigner.from_settings().vkey()))
+        self.assertEqual(sm3_root_of(opened), merkle.root(leaves, algorithm=merkle.SM3))
+        self.assertEqual(verify(Options(fetch_witnesses=False)).problems, [])
+
+    def test_a_changed_sm3_leaf_or_node_is_caught(self):
+        with appendonly.suspended():
+            LogEntry.objects.filter(log=self.head, seq=2).update(leaf_sm3=bytes(32))
+        self.assertIn("entry 2", [p.where for p in problems(verify(Options(fetch_witnesses=False)), "entries")])
+        with appendonly.suspended():
+            node = LogNode.objects.filter(log=self.head).order_by("level", "idx")[0]
+            LogNode.objects.filter(pk=node.pk).update(hash_sm3=bytes(32))
+        self.assertTrue(problems(verify(Options(fetch_witnesses=False)), "tree"))
+
+    def test_switching_sm3_off_later_keeps_the_tree_whole(self):
+        with self.settings(RECORD_LOG_SM3=False):  # the head's flag governs, not the setting
+            audit_record(actor=None, action="test.more", category=AuditCategory.DATA)
+        self.assertIsNotNone(LogEntry.objects.order_by("-seq")[0].leaf_sm3)
+        self.assertEqual(verify(Options(fetch_witnesses=False)).problems, [])
+
+
+@time_machine.travel(at("2026-06-01"), tick=True)
+class Sm3LateTests(CaseTestCase):
+    def test_a_log_begun_without_sm3_keeps_working_and_verify_says_so(self):
+        with self.settings(RECORD_LOG_SM3=True):
+            audit_record(actor=None, action="test.late", category=AuditCategory.DATA)
+            report = verify(Options(fetch_witnesses=False))
+        self.assertIsNone(LogEntry.objects.order_by("-seq")[0].leaf_sm3)
+        self.assertEqual(report.problems, [])
+        self.assertIn("SANXIANG_LOG_SM3 is on, but this log was begun without the SM3 tree.", report.notes)
