@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark under bench/ and print figures with their same-run reference ratios.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench <name> [options]``
-runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case, blobs, log, tus.
+runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case, blobs, log, tus, verify_blobs.
 """
 
 import sys
@@ -26,6 +26,12 @@ def _log() -> None:
     main()
 
 
+def _verify_blobs() -> None:
+    from bench.verify_blobs import main
+
+    main()
+
+
 def _blobs() -> None:
     from bench.blobs import main
 
@@ -38,7 +44,14 @@ def _tus() -> None:
     main()
 
 
-BENCHES: dict[str, Callable[[], None]] = {"merkle": _merkle, "case": _case, "blobs": _blobs, "log": _log, "tus": _tus}
+BENCHES: dict[str, Callable[[], None]] = {
+    "merkle": _merkle,
+    "case": _case,
+    "blobs": _blobs,
+    "log": _log,
+    "tus": _tus,
+    "verify_blobs": _verify_blobs,
+}
 
 if len(sys.argv) > 1 and sys.argv[1] in BENCHES:
     name = sys.argv.pop(1)
