@@ -11,7 +11,7 @@ fields, which ``verify`` compares with the stored case.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -32,8 +32,27 @@ from sanxiang.record import context
 from sanxiang.record.log import commitment, log_record, new_salt
 
 #: Columns of ``Case`` that events may set (besides ``state``); ``facts.<key>`` sets a key of ``Case.facts``.
-REPLAYED_COLUMNS = frozenset({"number", "registered_on", "violation_id", "summary", "act_date", "location"})
+#: The case's facts as they stood when it was opened: the creating move records them all, so the log
+#: vouches for them and ``verify`` compares every one against the stored case.
+OPENING_COLUMNS = (
+    "procedure",
+    "lead_number",
+    "source",
+    "source_detail",
+    "unit_id",
+    "category_id",
+    "region_id",
+    "location",
+    "summary",
+    "discovered_on",
+    "act_date",
+    "violation_id",
+)
+REPLAYED_COLUMNS = frozenset({"number", "registered_on", "violation_id", "summary", "act_date", "location"}) | set(
+    OPENING_COLUMNS
+)
 HANDLERS_KEY = "handlers"
+PARTIES_KEY = "parties"
 
 
 def _procedure(case: Case) -> Procedure:
@@ -77,7 +96,7 @@ def due_date(spec: DeadlineSpec, start: dt.date) -> dt.date:
 
 def _apply_changes(case: Case, changes: Mapping[str, Any]) -> None:
     for key, value in changes.items():
-        if key == "state" or key == HANDLERS_KEY:
+        if key in ("state", HANDLERS_KEY, PARTIES_KEY):
             continue
         if key.startswith("facts."):
             case.facts[key.removeprefix("facts.")] = value
@@ -85,6 +104,16 @@ def _apply_changes(case: Case, changes: Mapping[str, Any]) -> None:
             setattr(case, key, dt.date.fromisoformat(value) if key.endswith(("_on", "_date")) and value else value)
         else:
             raise ValueError(f"{key} is not a replayed field")
+
+
+def _opening_changes(case: Case) -> dict[str, Any]:
+    """The opening facts of a new case as replayable changes (dates as ISO strings), its parties by id."""
+    opening: dict[str, Any] = {}
+    for key in OPENING_COLUMNS:
+        value = getattr(case, key)
+        opening[key] = value.isoformat() if isinstance(value, dt.date) else value
+    opening[PARTIES_KEY] = sorted(case.parties.values_list("pk", flat=True)) if case.pk else []
+    return opening
 
 
 def _set_handlers(case: Case, handler_ids: list[int]) -> None:
@@ -146,6 +175,8 @@ def case_transition(
     changes = dict(changes or {})
     if case.pk:
         case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.event_count:
+        changes = {**_opening_changes(case), **changes}
     proc = _procedure(case)
     move = _find_transition(proc, case, code)
     _check_actor(case, move, actor)
@@ -229,31 +260,34 @@ def transition_blockers(
     return run_guards(guards_for(move), GuardContext(case, move, actor, timezone.localdate(now), now, params or {}))
 
 
-def case_replay(case: Case) -> dict[str, Any]:
-    """Fold the case's events in order into the replayed fields (state, columns, facts, handlers)."""
-    state: dict[str, Any] = {"facts": {}}
-    for event in case.events.order_by("seq"):
+def case_replay(case: Case, events: Iterable[CaseEvent] | None = None) -> dict[str, Any]:
+    """Fold the case's events in order into the replayed fields (state, columns, facts, handlers, parties)."""
+    state: dict[str, Any] = {"facts": {}, HANDLERS_KEY: []}
+    for event in case.events.order_by("seq") if events is None else events:
         for key, value in event.changes.items():
             if key.startswith("facts."):
                 state["facts"][key.removeprefix("facts.")] = value
             elif key == HANDLERS_KEY:
                 state[key] = handler_order(list(value))
+            elif key == PARTIES_KEY:
+                state[key] = sorted(value)
             else:
                 state[key] = value
     return state
 
 
-def case_snapshot(case: Case) -> dict[str, Any]:
-    """The stored values of the replayed fields, in the form ``case_replay`` produces."""
-    replay = case_replay(case)
+def case_snapshot(case: Case, replay: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The stored values of the replayed fields, in the form ``case_replay`` produces (handlers always)."""
+    replay = case_replay(case) if replay is None else replay
     snapshot: dict[str, Any] = {"state": case.state, "facts": case.facts}
     for key in replay:
         if key in REPLAYED_COLUMNS:
             value = getattr(case, key)
             snapshot[key] = value.isoformat() if isinstance(value, dt.date) else value
-    if HANDLERS_KEY in replay:
-        snapshot[HANDLERS_KEY] = list(
-            # "lead" sorts after "assist": descending puts the lead handler first, then the others by id.
-            CaseHandler.objects.filter(case=case).order_by("-role", "user_id").values_list("user_id", flat=True)
-        )
+    # "lead" sorts after "assist": descending puts the lead handler first, then the others by id.
+    snapshot[HANDLERS_KEY] = list(
+        CaseHandler.objects.filter(case=case).order_by("-role", "user_id").values_list("user_id", flat=True)
+    )
+    if PARTIES_KEY in replay:
+        snapshot[PARTIES_KEY] = sorted(case.parties.values_list("pk", flat=True))
     return snapshot

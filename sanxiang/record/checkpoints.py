@@ -75,6 +75,7 @@ def _sign_current(signer: LogSigner) -> tuple[Checkpoint | None, bool]:
         size = head.size
         root = merkle.Frontier.from_bytes(size, bytes(head.frontier)).root()
         extensions: tuple[str, ...] = ()
+        root_sm3: bytes | None = None
         if head.sm3:
             root_sm3 = merkle.Frontier.from_bytes(size, bytes(head.frontier_sm3), algorithm=merkle.SM3).root()
             extensions = (SM3_EXTENSION + base64.b64encode(root_sm3).decode(),)
@@ -82,8 +83,14 @@ def _sign_current(signer: LogSigner) -> tuple[Checkpoint | None, bool]:
         if latest is not None and latest.size == size:
             return latest, False
         last = signer.last_signed(origin)
-        proof = log_consistency_proof(origin, last[0], size) if last is not None and 0 < last[0] <= size else []
-        signed = signer.sign(note.Checkpoint(origin, size, root, extensions), proof)
+        extends = last is not None and 0 < last[0] <= size
+        proof = log_consistency_proof(origin, last[0], size) if last is not None and extends else []
+        proof_sm3 = (
+            log_consistency_proof(origin, last[0], size, sm3=True) if last is not None and extends and head.sm3 else []
+        )
+        signed = signer.sign(
+            note.Checkpoint(origin, size, root, extensions), proof, root_sm3=root_sm3, proof_sm3=proof_sm3
+        )
         return Checkpoint.objects.create(log=head, size=size, root=root, note=signed), True
 
 

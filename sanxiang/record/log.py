@@ -120,15 +120,20 @@ def log_root_sm3(origin: str) -> bytes | None:
     return merkle.Frontier.from_bytes(head.size, bytes(head.frontier_sm3), algorithm=merkle.SM3).root()
 
 
-def _subtree_hash(head: LogHead) -> merkle.SubtreeHashFn:
-    """Perfect subtree hashes from the stored leaves (level 0) and nodes (level ≥ 1)."""
+def _subtree_hash(head: LogHead, *, sm3: bool = False) -> merkle.SubtreeHashFn:
+    """Perfect subtree hashes from the stored leaves (level 0) and nodes (level ≥ 1), of either tree."""
+    leaf_column, node_column = ("leaf_sm3", "hash_sm3") if sm3 else ("leaf_hash", "hash")
 
     def subtree_hash(start: int, end: int) -> bytes:
         width = end - start
         level = width.bit_length() - 1
         if width == 1:
-            return bytes(LogEntry.objects.values_list("leaf_hash", flat=True).get(log=head, seq=start))
-        return bytes(LogNode.objects.values_list("hash", flat=True).get(log=head, level=level, idx=start >> level))
+            value = LogEntry.objects.values_list(leaf_column, flat=True).get(log=head, seq=start)
+        else:
+            value = LogNode.objects.values_list(node_column, flat=True).get(log=head, level=level, idx=start >> level)
+        if value is None:
+            raise ValueError("the log keeps no SM3 tree")
+        return bytes(value)
 
     return subtree_hash
 
@@ -163,12 +168,16 @@ def log_inclusion_proof(origin: str, seq: int, size: int) -> list[bytes]:
     return merkle.inclusion_proof(seq, size, subtree_hash=_subtree_hash(head))
 
 
-def log_consistency_proof(origin: str, old_size: int, new_size: int) -> list[bytes]:
-    """The proof that the tree of ``old_size`` is a prefix of the tree of ``new_size`` (RFC 9162 §2.1.4)."""
+def log_consistency_proof(origin: str, old_size: int, new_size: int, *, sm3: bool = False) -> list[bytes]:
+    """The proof that the tree of ``old_size`` is a prefix of the tree of ``new_size`` (RFC 9162 §2.1.4).
+
+    ``sm3``: the proof in the parallel SM3 tree (for the signer's check of the SM3 root).
+    """
     head = _head(origin)
     if new_size > head.size:
         raise ValueError(f"the log has {head.size} entries, not {new_size}")
-    return merkle.consistency_proof(old_size, new_size, subtree_hash=_subtree_hash(head))
+    algorithm = merkle.SM3 if sm3 else merkle.SHA256
+    return merkle.consistency_proof(old_size, new_size, subtree_hash=_subtree_hash(head, sm3=sm3), algorithm=algorithm)
 
 
 # --- Records: what the platform appends -------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.ipv6 import clean_ipv6_address
 
 from sanxiang.record import context
 from sanxiang.record.actions import audit_record
@@ -15,7 +17,13 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 def client_ip(request: HttpRequest) -> str | None:
     """Return the client address; behind a proxy, the one the proxy saw (REMOTE_ADDR set by it)."""
-    return request.META.get("REMOTE_ADDR") or None
+    raw = request.META.get("REMOTE_ADDR") or ""
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+    # The form GenericIPAddressField stores (Django's IPv6 normalisation), so a row's logged commitment matches it.
+    return clean_ipv6_address(raw) if ":" in raw else raw
 
 
 class RequestContextMiddleware:

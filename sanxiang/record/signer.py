@@ -104,9 +104,29 @@ class LogSigner:
             return None
         return int(str(entry["size"])), base64.b64decode(str(entry["root"]))
 
-    def sign(self, checkpoint: note.Checkpoint, proof: Sequence[bytes]) -> str:
-        """Sign ``checkpoint`` if ``proof`` shows it extends the last one signed for its origin; the note."""
+    def last_signed_sm3(self, origin: str) -> bytes | None:
+        """The SM3 root of the last checkpoint signed for ``origin``, if it carried one."""
+        with self._locked_state() as state:
+            entry = state.get(origin) or {}
+        value = entry.get("root_sm3")
+        return base64.b64decode(str(value)) if value else None
+
+    def sign(
+        self,
+        checkpoint: note.Checkpoint,
+        proof: Sequence[bytes],
+        *,
+        root_sm3: bytes | None = None,
+        proof_sm3: Sequence[bytes] = (),
+    ) -> str:
+        """Sign ``checkpoint`` if ``proof`` shows it extends the last one signed for its origin; the note.
+
+        With the parallel SM3 tree, ``root_sm3`` (which ``checkpoint`` must carry as its ``sm3`` line) must
+        extend the last signed SM3 root by ``proof_sm3``, and once signed an SM3 root is never dropped.
+        """
         signer = self._signer()
+        if root_sm3 is not None and f"sm3 {base64.b64encode(root_sm3).decode()}" not in checkpoint.extensions:
+            raise SignerRefused("the checkpoint text does not carry the SM3 root it is signed for")
         with self._locked_state() as state:
             last = state.get(checkpoint.origin)
             if last:
@@ -119,11 +139,23 @@ class LogSigner:
                     raise SignerRefused(
                         f"the tree of {checkpoint.size} entries is not consistent with the signed tree of {old_size}"
                     )
+                old_sm3 = base64.b64decode(str(last["root_sm3"])) if last.get("root_sm3") else None
+                if old_sm3 is not None:
+                    if root_sm3 is None:
+                        raise SignerRefused("the log signed an SM3 root before and offers none now")
+                    if not merkle.verify_consistency(
+                        old_size, checkpoint.size, old_sm3, root_sm3, proof_sm3, algorithm=merkle.SM3
+                    ):
+                        raise SignerRefused(
+                            f"the SM3 tree of {checkpoint.size} entries is not consistent with the signed one"
+                        )
             signed = note.sign_note(checkpoint.text(), signer)
             state[checkpoint.origin] = {
                 "size": checkpoint.size,
                 "root": base64.b64encode(checkpoint.root).decode(),
                 "note": signed,
             }
+            if root_sm3 is not None:
+                state[checkpoint.origin]["root_sm3"] = base64.b64encode(root_sm3).decode()
             _write_atomic(self.state_path, json.dumps(state, sort_keys=True, indent=1).encode())
         return signed

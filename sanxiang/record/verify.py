@@ -38,10 +38,11 @@ from django.utils.translation import gettext as _
 from sanxiang.record import appendonly, merkle, note
 from sanxiang.record.checkpoints import sm3_root_of
 from sanxiang.record.log import log_origin
-from sanxiang.record.models import Checkpoint, LogEntry, LogHead, LogNode
+from sanxiang.record.models import Checkpoint, Cosignature, LogEntry, LogHead, LogNode
 from sanxiang.record.sources import sources
 
 CHUNK = 20000
+MAX_PER_CHECK = 1000
 TS_SKEW_MS = 5000
 
 
@@ -71,16 +72,25 @@ class Report:
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    suppressed: dict[str, int] = field(default_factory=dict)  # problems past the cap, by check
+    _kept: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def add(self, check: str, where: str, message: str) -> None:
+        """Record a problem; past ``MAX_PER_CHECK`` of one check they are counted, not kept (memory stays bounded)."""
+        kept = self._kept.get(check, 0)
+        if kept >= MAX_PER_CHECK:
+            self.suppressed[check] = self.suppressed.get(check, 0) + 1
+            return
+        self._kept[check] = kept + 1
+        self.problems.append(Problem(check, where, message))
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def add(self, check: str, where: str, message: str) -> None:
-        self.problems.append(Problem(check, where, message))
-
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("_kept", None)
         data["ok"] = self.ok
         return data
 
@@ -215,15 +225,24 @@ def _anchor_targets(report: Report, verifier: note.Verifier, options: Options) -
                     _("could not fetch its checkpoint: %(error)s") % {"error": exc},
                 )
                 continue
+            where = _("witness %(name)s") % {"name": witness.name}
             if fetched is None:
-                report.notes.append(_("witness %(name)s holds no checkpoint yet") % {"name": witness.name})
+                if Cosignature.objects.filter(checkpoint__log__origin=report.origin, witness=witness.name).exists():
+                    report.add("anchor", where, _("it holds no checkpoint, yet it cosigned this log before"))
+                else:
+                    report.notes.append(_("witness %(name)s holds no checkpoint yet") % {"name": witness.name})
                 continue
-            opened = _open_checkpoint(
-                report, "anchor", _("witness %(name)s") % {"name": witness.name}, fetched, verifier
-            )
-            if opened is not None:
-                where = _("witness %(name)s") % {"name": witness.name}
-                targets.append(_Target(opened.size, opened.root, where, sm3_root_of(opened)))
+            opened = _open_checkpoint(report, "anchor", where, fetched, verifier)
+            if opened is None:
+                continue
+            # The copy counts only if the witness itself vouches for it: a log-signed note served from the
+            # witness's address proves nothing when the signing key may be in the wrong hands.
+            try:
+                note.open_note(fetched, [witness.verifier])
+            except note.NoteError:
+                report.add("anchor", where, _("its checkpoint does not carry its own valid cosignature"))
+                continue
+            targets.append(_Target(opened.size, opened.root, where, sm3_root_of(opened)))
     report.anchors = len(targets)
     return targets
 
@@ -250,15 +269,31 @@ def _stored_nodes(head: LogHead, lo: int, hi: int) -> dict[tuple[int, int], tupl
     return nodes
 
 
-def _rows_by_seq(lo: int, hi: int) -> dict[int, tuple[str, Any]]:
+def _rows_by_seq(report: Report, lo: int, hi: int) -> dict[int, tuple[str, Any]]:
+    """The rows that claim entries lo..hi-1, by entry; two rows claiming one entry is itself a problem."""
     rows: dict[int, tuple[str, Any]] = {}
     for kind, source in sources().items():
-        for row in source.model._default_manager.filter(log_seq__gte=lo, log_seq__lt=hi):
-            rows[getattr(row, "log_seq")] = (kind, row)  # noqa: B009 — every source model has log_seq
+        # .order_by(): no default ordering, whose joins would hide rows whose parent row is gone.
+        for row in source.model._default_manager.filter(log_seq__gte=lo, log_seq__lt=hi).order_by():
+            seq = getattr(row, "log_seq")  # noqa: B009 — every source model has log_seq
+            if seq in rows:
+                other_kind, other = rows[seq]
+                report.add(
+                    "rows",
+                    _("entry %(seq)d") % {"seq": seq},
+                    _("claimed by two records: %(a)s and %(b)s")
+                    % {
+                        "a": f"{other_kind} {sources()[other_kind].describe(other)}",
+                        "b": f"{kind} {source.describe(row)}",
+                    },
+                )
+                continue
+            rows[seq] = (kind, row)
     return rows
 
 
 def _check_entries(report: Report, head: LogHead, targets: list[_Target], options: Options) -> None:
+    gap = False
     frontier = merkle.Frontier()
     tree_sm3 = merkle.Frontier(algorithm=merkle.SM3) if head.sm3 else None
     pending = sorted(targets, key=lambda t: t.size)
@@ -288,7 +323,7 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
     for lo in range(0, size, CHUNK):
         hi = min(lo + CHUNK, size)
         stored_nodes = _stored_nodes(head, lo, hi)
-        rows = _rows_by_seq(lo, hi)
+        rows = _rows_by_seq(report, lo, hi)
         for seq, body, leaf, leaf_sm3 in (
             LogEntry.objects.filter(log=head, seq__gte=lo, seq__lt=hi)
             .order_by("seq")
@@ -305,6 +340,7 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
                 # The tree cannot be recomputed past a gap; report once and stop the tree checks.
                 pending.clear()
                 expected = seq
+                gap = True
             computed = merkle.leaf_hash(body)
             if computed != leaf:
                 report.add("entries", where, _("the stored leaf hash is not the hash of the stored body"))
@@ -312,6 +348,9 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
                 entry = json.loads(body.decode())
             except ValueError:
                 report.add("entries", where, _("the body is not JSON"))
+                entry = {}
+            if not isinstance(entry, dict):
+                report.add("entries", where, _("the body is not a JSON object"))
                 entry = {}
             if entry.get("seq") != seq or entry.get("log") != report.origin:
                 report.add("entries", where, _("the body does not name its own place (log, seq)"))
@@ -327,6 +366,8 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
                     report.add("entries", where, _("the stored SM3 leaf hash is not the SM3 hash of the stored body"))
                 completed_sm3 = tree_sm3.append(computed_sm3)
             for n, node in enumerate(frontier.append(computed)):
+                if gap:
+                    break  # past a gap the recomputed tree is misaligned with the stored one
                 stored = stored_nodes.get((node.level, node.idx))
                 if (
                     stored is None
@@ -342,7 +383,7 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
             expected = seq + 1
             settle(expected)
             kind = entry.get("kind")
-            if kind in known_sources:
+            if isinstance(kind, str) and kind in known_sources:
                 row_kind, row = rows.pop(seq, (None, None))
                 if row is None:
                     report.add(
@@ -454,7 +495,9 @@ def verify(options: Options | None = None) -> Report:
     head = LogHead.objects.filter(origin=report.origin).first()
     if head is None:
         head = LogHead(origin=report.origin)
-    if settings.RECORD_LOG_SM3 and head.pk and not head.sm3:
+    if head.pk and not head.sm3 and LogEntry.objects.filter(log=head, leaf_sm3__isnull=False).exists():
+        report.add("tree", _("head"), _("the log keeps SM3 hashes but its head says it has no SM3 tree"))
+    elif settings.RECORD_LOG_SM3 and head.pk and not head.sm3:
         report.notes.append(_("SANXIANG_LOG_SM3 is on, but this log was begun without the SM3 tree."))
     targets = _checkpoint_targets(report, head, verifier, witnesses) if head.pk else []
     targets += _anchor_targets(report, verifier, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -19,6 +20,7 @@ from sanxiang.cases.tests.test_general_procedure import CaseTestCase, at
 from sanxiang.record import appendonly, merkle, note
 from sanxiang.record.actions import audit_record
 from sanxiang.record.checkpoints import checkpoint_make
+from sanxiang.record.log import log_consistency_proof, log_root
 from sanxiang.record.models import AuditCategory, AuditEvent, Checkpoint, LogEntry, LogHead, LogNode
 from sanxiang.record.signer import LogSigner, SignerRefused
 from sanxiang.record.verify import Options, verify
@@ -341,3 +343,130 @@ class Sm3LateTests(CaseTestCase):
         self.assertIsNone(LogEntry.objects.order_by("-seq")[0].leaf_sm3)
         self.assertEqual(report.problems, [])
         self.assertIn("SANXIANG_LOG_SM3 is on, but this log was begun without the SM3 tree.", report.notes)
+
+
+@time_machine.travel(at("2026-06-01"), tick=True)
+class ReviewFindingsTests(CaseTestCase):
+    """Tampering that an earlier verify missed (an independent review found each)."""
+
+    def setUp(self):
+        self.case = self.register(self.new_lead())
+        audit_record(actor=None, action="test.base", category=AuditCategory.DATA)
+        checkpoint_make()
+        self.head = LogHead.objects.get()
+
+    def verify(self):
+        return verify(Options(fetch_witnesses=False))
+
+    def test_a_forged_row_borrowing_another_rows_entry_is_caught(self):
+        audit = AuditEvent.objects.get(action="test.base")
+        last = CaseEvent.objects.filter(case=self.case).order_by("-seq")[0]
+        with appendonly.suspended():
+            CaseEvent.objects.create(
+                case=self.case, seq=last.seq + 1, transition="close", from_state=last.to_state, to_state="closed",
+                actor=self.b.officer, actor_label="x", at=last.at, changes={"state": "closed"}, payload={},
+                log_seq=None,
+            )  # fmt: skip
+            forged = CaseEvent.objects.get(case=self.case, seq=last.seq + 1)
+            AuditEvent.objects.filter(pk=audit.pk).delete()  # free the unique log_seq on the audit table…
+            CaseEvent.objects.filter(pk=forged.pk).delete()
+            CaseEvent.objects.create(
+                case=self.case,
+                seq=last.seq + 1,
+                transition="close",
+                from_state=last.to_state,
+                to_state="closed",
+                actor=self.b.officer,
+                actor_label="x",
+                at=last.at,
+                changes={"state": "closed"},
+                payload={},
+                log_seq=audit.log_seq,
+            )  # fmt: skip  …and let the forged event claim the audit row's entry
+            AuditEvent.objects.create(
+                **{f.attname: getattr(audit, f.attname) for f in AuditEvent._meta.concrete_fields}
+            )
+        report = self.verify()
+        messages = [p.message for p in problems(report, "rows")]
+        self.assertTrue(
+            any("claimed by two records" in m or "claims this audit entry" in m for m in messages), messages
+        )
+
+    def test_opening_facts_are_vouched_for(self):
+        from sanxiang.cases.models import Case
+
+        Case.objects.filter(pk=self.case.pk).update(summary="另一事实", discovered_on="2026-01-01")
+        self.assertEqual([p.where for p in problems(self.verify(), "cases")], [f"case {self.case.number}"])
+
+    def test_removed_parties_and_added_handlers_are_caught(self):
+        lead = self.new_lead()
+        lead.parties.clear()
+        from sanxiang.cases.models import CaseHandler
+
+        CaseHandler.objects.create(case=lead, user=self.b.officer2, role="assist")
+        self.assertEqual([p.where for p in problems(self.verify(), "cases")], [f"case {lead.lead_number}"])
+
+    def test_a_body_that_is_not_an_object_is_reported_not_a_crash(self):
+        with appendonly.suspended():
+            LogEntry.objects.filter(log=self.head, seq=1).update(body=b"[]")
+        self.assertIn("entry 1", [p.where for p in problems(self.verify(), "entries")])
+
+    def test_one_missing_entry_does_not_flood_the_report(self):
+        with appendonly.suspended():
+            LogEntry.objects.filter(log=self.head, seq=3).delete()
+        self.assertLess(len(problems(self.verify(), "tree")), 5)
+
+    def test_switching_the_sm3_tree_off_in_the_database_is_caught(self):
+        with appendonly.suspended():
+            LogEntry.objects.filter(log=self.head, seq=0).update(leaf_sm3=bytes(32))
+        self.assertIn("head", [p.where for p in problems(self.verify(), "tree")])
+
+    def test_an_ipv6_client_verifies_clean(self):
+        from sanxiang.record import context
+
+        token = context.activate(context.RequestContext(ip="2001:db8::1", channel="web"))
+        try:
+            audit_record(actor=None, action="test.v6", category=AuditCategory.DATA)
+        finally:
+            context.deactivate(token)
+        self.assertEqual(self.verify().problems, [])
+
+
+def test_client_addresses_are_kept_in_the_form_the_database_stores():
+    from django.test import RequestFactory
+
+    from sanxiang.record.middleware import client_ip
+
+    def ip(value):
+        return client_ip(RequestFactory().get("/", REMOTE_ADDR=value))
+
+    assert ip("2001:DB8:0:0:0:0:0:1") == "2001:db8::1"
+    assert ip("::ffff:10.0.0.1") == "::ffff:10.0.0.1"
+    assert ip("10.0.0.1") == "10.0.0.1"
+    assert ip("not an address") is None
+
+
+@time_machine.travel(at("2026-06-01"), tick=True)
+@override_settings(RECORD_LOG_SM3=True)
+class Sm3SignerTests(CaseTestCase):
+    def test_the_signer_checks_the_sm3_tree_too_and_never_drops_it(self):
+        self.register(self.new_lead())
+        checkpoint_make()
+        audit_record(actor=None, action="test.more", category=AuditCategory.DATA)
+        signer = LogSigner.from_settings()
+        head = LogHead.objects.get()
+        size, root = log_root(head.origin)
+        old = signer.last_signed(head.origin)
+        assert old is not None
+        proof = log_consistency_proof(head.origin, old[0], size)
+        forged_sm3 = bytes(32)
+        with self.assertRaises(SignerRefused):  # an SM3 root that does not extend the signed one
+            signer.sign(
+                note.Checkpoint(head.origin, size, root, ("sm3 " + base64.b64encode(forged_sm3).decode(),)),
+                proof,
+                root_sm3=forged_sm3,
+                proof_sm3=log_consistency_proof(head.origin, old[0], size, sm3=True),
+            )
+        with self.assertRaises(SignerRefused):  # no SM3 root at all after one was signed
+            signer.sign(note.Checkpoint(head.origin, size, root), proof)
+        self.assertTrue(checkpoint_make().created)  # the honest one is signed
