@@ -42,11 +42,14 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sanxiang.evidence.actions import CAPTURED_AT_MIN
 from sanxiang.evidence.models import EvidenceKind
 
 CHUNK = 1 << 20  # 1 MiB, as the evidence store reads
 SIDECAR_SUFFIX = ".json"
 LOCATION_MAX = 200
+#: A sidecar is a few lines of JSON; a larger one is refused unread (reported as a bad sidecar).
+SIDECAR_MAX_BYTES = 64 * 1024
 
 #: Extension -> (evidence kind, media type) for what body cameras, cameras and recorders write.
 MEDIA_EXTENSIONS: dict[str, tuple[EvidenceKind, str]] = {
@@ -136,10 +139,13 @@ def _files(root: Path) -> Iterator[Path]:
 
 @dataclass(frozen=True)
 class NameInfo:
-    """What a file name says: the leading identifier (device serial or certificate number) and the local time."""
+    """What a file name says: the leading identifier (device serial or certificate number) and the local time.
+
+    ``captured_at`` is None when the time is before ``CAPTURED_AT_MIN`` (a camera whose clock was reset).
+    """
 
     ident: str
-    captured_at: dt.datetime
+    captured_at: dt.datetime | None
 
 
 def parse_name(name: str) -> NameInfo | None:
@@ -155,6 +161,8 @@ def parse_name(name: str) -> NameInfo | None:
         naive = dt.datetime.strptime(match["ts"], "%Y%m%d%H%M%S")  # noqa: DTZ007 (made aware just below)
     except ValueError:
         return None
+    if naive.year < CAPTURED_AT_MIN.year:  # a camera clock reset (or year 1, which would overflow): no time
+        return NameInfo(match["ident"], None)
     return NameInfo(match["ident"], timezone.make_aware(naive, timezone.get_default_timezone()))
 
 
@@ -187,6 +195,11 @@ def _time(value: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise SidecarError(_("The sidecar's captured_at is not an ISO 8601 time: %(v)s.") % {"v": value}) from None
+    if parsed.year < CAPTURED_AT_MIN.year:
+        raise SidecarError(
+            _("The sidecar's captured_at is before %(day)s: %(v)s.")
+            % {"day": CAPTURED_AT_MIN.date().isoformat(), "v": value}
+        )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
     return parsed
@@ -198,8 +211,17 @@ def read_sidecar(path: Path) -> Sidecar | None:
     if not side.is_file():
         return None
     try:
-        data = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        with open(side, "rb") as handle:
+            raw = handle.read(SIDECAR_MAX_BYTES + 1)
+    except OSError as exc:
+        raise SidecarError(_("The sidecar %(f)s cannot be read: %(e)s.") % {"f": side.name, "e": exc}) from None
+    if len(raw) > SIDECAR_MAX_BYTES:
+        raise SidecarError(
+            _("The sidecar %(f)s is larger than %(n)d bytes.") % {"f": side.name, "n": SIDECAR_MAX_BYTES}
+        )
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON (both ValueErrors), or nested too deeply
         raise SidecarError(_("The sidecar %(f)s cannot be read: %(e)s.") % {"f": side.name, "e": exc}) from None
     if not isinstance(data, dict):
         raise SidecarError(_("The sidecar %(f)s must hold a JSON object.") % {"f": side.name})

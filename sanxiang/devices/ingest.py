@@ -70,7 +70,7 @@ def _capture_time(
 ) -> tuple[dt.datetime, str]:
     if sidecar is not None and sidecar.captured_at is not None:
         return sidecar.captured_at, "sidecar"
-    if name is not None:
+    if name is not None and name.captured_at is not None:
         return name.captured_at, "name"
     return dockfiles.modified_at(path), "mtime"
 
@@ -206,6 +206,9 @@ def _store(result: FileResult, progress: Progress) -> bool:
         return False
     except OSError as exc:
         result.settle(Outcome.FAILED, Reason.UNREADABLE, _("The file cannot be read: %(e)s.") % {"e": exc})
+        return False
+    except DomainError as exc:  # the store is unavailable or refused: this file fails, the run goes on
+        result.settle(Outcome.FAILED, Reason.REFUSED, exc.message)
         return False
     result.stored = blob.created
     result.size = blob.size

@@ -33,12 +33,55 @@ from sanxiang.evidence.models import (
     evidence_commit_content,
 )
 from sanxiang.lib.exceptions import AccessDenied, ValidationFailed
-from sanxiang.org.models import User
+from sanxiang.org.models import ADMIN_ROLES, Role, StaffKind, User
+from sanxiang.org.permissions import roles_of
 from sanxiang.procedures import definitions
 from sanxiang.record import context
 from sanxiang.record.log import commitment, log_record, new_salt
 
 REASON_MAX = 300
+
+#: No evidence can have been captured before this moment: an earlier time is a typo or a camera clock reset
+#: (and year-1 times overflow when converted). Every path that takes a capture time checks it.
+CAPTURED_AT_MIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+#: Media-type families an audio or video recording may have (the audio/video gate counts only these).
+_AV_FAMILIES = frozenset({"audio", "video"})
+
+
+def captured_at_problem(value: dt.datetime) -> str | None:
+    """Why ``value`` (aware) cannot be a time of capture, or None when it can."""
+    if value.year < CAPTURED_AT_MIN.year or value < CAPTURED_AT_MIN:
+        return _("The time of capture cannot be before %(day)s.") % {"day": CAPTURED_AT_MIN.date().isoformat()}
+    if value > timezone.now() + dt.timedelta(seconds=settings.EVIDENCE_CAPTURE_SKEW_SECONDS):
+        return _("The time of capture cannot be in the future.")
+    return None
+
+
+def captured_by_refusal() -> str:
+    """The one message for a captured_by that is unknown, inactive or not allowed (no probing of names)."""
+    return _("The person named as having captured the evidence cannot be recorded for this case.")
+
+
+def may_have_captured(person: User, *, actor: User, case: Case) -> bool:
+    """True when ``person`` may be recorded as having captured evidence of ``case`` added by ``actor``.
+
+    The actor, a handler of the case, or staff of the case's unit (or a unit below it) who carry recording
+    equipment: officers and auxiliaries. Never administrators or the supervisor.
+    """
+    if not person.is_active:
+        return False
+    if person.pk == actor.pk:
+        return True
+    if case.handler_links.filter(user=person).exists():
+        return True
+    roles = roles_of(person)
+    if roles & (ADMIN_ROLES | {Role.SUPERVISOR}):
+        return False
+    unit = person.unit
+    if unit is None or not unit.path.startswith(case.unit.path):
+        return False
+    return Role.OFFICER in roles or person.staff_kind == StaffKind.AUXILIARY
 
 
 def step_choices(case: Case) -> list[tuple[str, str]]:
@@ -71,7 +114,7 @@ def _texts(**values: str) -> dict[str, str]:
 
 
 def _field_errors(
-    *, case: Case, step: str, kind: str, captured_at: Any, captured_by: User, texts: dict[str, str]
+    *, case: Case, step: str, kind: str, captured_at: Any, captured_by: User, actor: User, texts: dict[str, str]
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if step not in {code for code, _label in step_choices(case)}:
@@ -80,14 +123,23 @@ def _field_errors(
         errors["kind"] = [_("Choose a kind of evidence.")]
     if not isinstance(captured_at, dt.datetime) or timezone.is_naive(captured_at):
         errors["captured_at"] = [_("Give the date and time of capture.")]
-    elif captured_at > timezone.now() + dt.timedelta(seconds=settings.EVIDENCE_CAPTURE_SKEW_SECONDS):
-        errors["captured_at"] = [_("The time of capture cannot be in the future.")]
+    elif (problem := captured_at_problem(captured_at)) is not None:
+        errors["captured_at"] = [problem]
     if not captured_by.is_active:
         errors["captured_by"] = [_("The person who captured the evidence has no active account.")]
+    elif not may_have_captured(captured_by, actor=actor, case=case):
+        errors["captured_by"] = [captured_by_refusal()]
+    for field, value in texts.items():
+        if "\x00" in value:
+            errors.setdefault(field, []).append(_("The text contains a NUL character."))
     for field, limit in (("original_name", 255), ("media_type", 100), ("device_serial", 64), ("location", 200)):
         _max_length(errors, field, texts[field], limit)
     if texts["media_type"] and not _MEDIA_TYPE.match(texts["media_type"]):
         errors.setdefault("media_type", []).append(_("Not a media type (e.g. image/jpeg)."))
+    elif kind in (EvidenceKind.AUDIO, EvidenceKind.VIDEO) and texts["media_type"].split("/", 1)[0] not in _AV_FAMILIES:
+        errors.setdefault("kind", []).append(
+            _("An audio or video recording must have an audio/… or video/… media type.")
+        )
     return errors
 
 
@@ -124,7 +176,13 @@ def evidence_precheck(
         description=description,
     )
     errors = _field_errors(
-        case=case, step=step, kind=kind, captured_at=captured_at, captured_by=captured_by or actor, texts=texts
+        case=case,
+        step=step,
+        kind=kind,
+        captured_at=captured_at,
+        captured_by=captured_by or actor,
+        actor=actor,
+        texts=texts,
     )
     _refuse(errors)
 
@@ -188,7 +246,7 @@ def evidence_add(
         description=description,
     )
     errors = _field_errors(
-        case=case, step=step, kind=kind, captured_at=captured_at, captured_by=captured_by, texts=texts
+        case=case, step=step, kind=kind, captured_at=captured_at, captured_by=captured_by, actor=actor, texts=texts
     )
     if not blobstore.blob_exists(blob.sha256):
         errors["file"] = [_("The file is not in the evidence store.")]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -44,6 +45,12 @@ from sanxiang.lib.exceptions import DomainError, ValidationFailed
 CHUNK = 1 << 20  # 1 MiB: large enough for full hashing speed, small enough for constant memory
 STORAGE_ALIAS = "evidence"
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+#: Names of the staging files of a put (``put-<random>.part`` in ``staging_dir()``); ``uploads_prune`` removes
+#: old ones left by a killed process.
+STAGING_PREFIX = "put-"
+STAGING_SUFFIX = ".part"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,20 @@ class BlobMismatch(DomainError):
 
 class BlobCorrupt(DomainError):
     """A stored object does not match its content address (wrong size); it is never repaired in place."""
+
+
+class StoreUnavailable(DomainError):
+    """The store could not be written (network, S3 or disk error); the caller's file is kept, try again later."""
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions of a store that is briefly unavailable: OS/network errors, and botocore's when installed."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - boto3 is an optional dependency
+        return tuple(errors)
+    return (*errors, BotoCoreError, ClientError)
 
 
 # --- names and settings ---------------------------------------------------------------
@@ -176,7 +197,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _stage_copy(src: Any, hasher: _Hasher | None) -> tuple[Path, int]:
     """Copy a stream into a new fsynced staging file; return its path and size."""
-    fd, name = tempfile.mkstemp(dir=staging_dir(), prefix="put-", suffix=".part")
+    fd, name = tempfile.mkstemp(dir=staging_dir(), prefix=STAGING_PREFIX, suffix=STAGING_SUFFIX)
     path = Path(name)
     try:
         with open(fd, "wb") as out:
@@ -272,11 +293,15 @@ def _finalize_local(storage: FileSystemStorage, root: Path, staged: Path, name: 
 
 
 def _finalize_remote(storage: Storage, staged: Path, name: str, size: int, owned: bool) -> bool:
-    """Upload a staged file to a remote store unless the object is already there. True if new."""
-    try:
-        if storage.exists(name):
-            _check_stored_size(storage, name, size)
-            return False
+    """Upload a staged file to a remote store unless the object is already there. True if new.
+
+    The staged file is removed (when ``owned``) only once the object is stored with the right size: after a
+    failure it stays, so the caller can retry without the bytes being sent again.
+    """
+    if storage.exists(name):
+        _check_stored_size(storage, name, size)
+        created = False
+    else:
         if isinstance(storage, EvidenceS3Storage):
             storage.put_file(name, staged)
         else:
@@ -285,21 +310,27 @@ def _finalize_remote(storage: Storage, staged: Path, name: str, size: int, owned
             if saved != name:
                 raise BlobCorrupt(_("The store saved %(saved)s instead of %(name)s.") % {"saved": saved, "name": name})
         _check_stored_size(storage, name, size)
-        return True
-    finally:
-        if owned:
-            staged.unlink(missing_ok=True)
+        created = True
+    if owned:
+        staged.unlink(missing_ok=True)
+    return created
 
 
 def _finalize(staged: Path, sha256: str, size: int, sm3: str, owned: bool) -> StoredBlob:
     storage = _storage()
     name = object_name(sha256)
     root = _local_root(storage)
-    if root is not None:
-        assert isinstance(storage, FileSystemStorage)
-        created = _finalize_local(storage, root, staged, name, size, owned)
-    else:
-        created = _finalize_remote(storage, staged, name, size, owned)
+    try:
+        if root is not None:
+            assert isinstance(storage, FileSystemStorage)
+            created = _finalize_local(storage, root, staged, name, size, owned)
+        else:
+            created = _finalize_remote(storage, staged, name, size, owned)
+    except _storage_errors() as exc:
+        logger.warning("evidence store unavailable while storing %s: %r", name, exc)
+        raise StoreUnavailable(
+            _("The evidence store cannot be written right now; nothing was stored. Try again later.")
+        ) from exc
     return StoredBlob(sha256=sha256, size=size, sm3=sm3, created=created)
 
 

@@ -32,8 +32,21 @@ from django.utils.translation import gettext as _
 
 from sanxiang.cases.access import case_get_for_user
 from sanxiang.cases.models import Case
-from sanxiang.evidence.actions import evidence_add, step_choices
-from sanxiang.evidence.blobstore import StoredBlob, blob_put_path, staging_dir
+from sanxiang.evidence.actions import (
+    CAPTURED_AT_MIN,
+    captured_by_refusal,
+    evidence_add,
+    evidence_precheck,
+    step_choices,
+)
+from sanxiang.evidence.blobstore import (
+    STAGING_PREFIX,
+    STAGING_SUFFIX,
+    StoredBlob,
+    StoreUnavailable,
+    blob_put_path,
+    staging_dir,
+)
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.lib.exceptions import AccessDenied, DomainError, GateRefused, ValidationFailed
 from sanxiang.org.models import User
@@ -45,6 +58,7 @@ from sanxiang.uploads.protocol import CHECKSUM_MISMATCH, Checksum, TusError
 from sanxiang.uploads.selectors import upload_get_for_user
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
+_CASE_ID = re.compile(r"[0-9]{1,18}")
 _TEXT_LIMITS = {"filename": 255, "filetype": 100, "device_serial": 64, "location": 200, "description": 2000}
 #: Media-type families that name the kind of evidence when the sender does not.
 _KIND_BY_FAMILY = {"image": EvidenceKind.PHOTO, "audio": EvidenceKind.AUDIO, "video": EvidenceKind.VIDEO}
@@ -75,7 +89,7 @@ def _required(metadata: dict[str, str | None], key: str) -> str:
 def _target_case(actor: User, metadata: dict[str, str | None]) -> Case:
     raw = _required(metadata, "case")
     try:
-        return case_get_for_user(actor, int(raw) if raw.isdigit() else -1, need_write=True)
+        return case_get_for_user(actor, int(raw) if _CASE_ID.fullmatch(raw) else -1, need_write=True)
     except Http404:
         raise TusError(404, _("There is no case %(case)s that you may add evidence to.") % {"case": raw}) from None
 
@@ -100,8 +114,16 @@ def _target_time(metadata: dict[str, str | None]) -> dt.datetime:
         value = None
     if value is None:
         raise TusError(400, _("Upload-Metadata captured_at must be an ISO 8601 date and time."))
+    if value.year < CAPTURED_AT_MIN.year:  # before making it aware: year 1 would overflow
+        raise TusError(
+            400, _("The time of capture cannot be before %(day)s.") % {"day": CAPTURED_AT_MIN.date().isoformat()}
+        )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    if value < CAPTURED_AT_MIN:
+        raise TusError(
+            400, _("The time of capture cannot be before %(day)s.") % {"day": CAPTURED_AT_MIN.date().isoformat()}
+        )
     if value > timezone.now() + dt.timedelta(seconds=settings.EVIDENCE_CAPTURE_SKEW_SECONDS):
         raise TusError(400, _("The time of capture cannot be in the future."))
     return value
@@ -112,12 +134,19 @@ def _target_person(actor: User, metadata: dict[str, str | None]) -> User:
     if not username:
         return actor
     person = User.objects.filter(username=username, is_active=True).first()
-    if person is None:
-        raise TusError(400, _("Upload-Metadata captured_by names no active staff member."))
+    if person is None:  # the same answer as for a person who may not be named (no probing of user names)
+        raise ValidationFailed(
+            _("The evidence cannot be added: correct the fields marked."), {"captured_by": [captured_by_refusal()]}
+        )
     return person
 
 
 def _check_texts(metadata: dict[str, str | None]) -> None:
+    for key, value in metadata.items():
+        if "\x00" in key or "\x00" in (value or ""):
+            raise TusError(
+                400, _("Upload-Metadata %(key)s contains a NUL character.") % {"key": key.replace("\x00", "")}
+            )
     for key, limit in _TEXT_LIMITS.items():
         if len(metadata.get(key) or "") > limit:
             raise TusError(
@@ -129,15 +158,38 @@ def _check_texts(metadata: dict[str, str | None]) -> None:
 
 
 def upload_target(*, actor: User, metadata: dict[str, str | None]) -> Target:
-    """Check the metadata of a new upload: a case the actor may write, one of its steps, a kind, a capture time."""
+    """Check the metadata of a new upload: a case the actor may write, one of its steps, a kind, a capture time.
+
+    Every check of ``evidence_add`` that does not need the bytes runs here (``evidence_precheck``), so a file
+    that would be refused at completion is refused before it is sent.
+    """
+    _check_texts(metadata)
     case = _target_case(actor, metadata)
     step = _required(metadata, "step")
     if step not in {code for code, _label in step_choices(case)}:
         raise TusError(400, _("The procedure of this case has no step %(step)s.") % {"step": step})
     kind = _target_kind(metadata)
     captured_at = _target_time(metadata)
-    captured_by = _target_person(actor, metadata)
-    _check_texts(metadata)
+    text = {key: (metadata.get(key) or "") for key in _TEXT_LIMITS}
+    try:
+        captured_by = _target_person(actor, metadata)
+        evidence_precheck(
+            case=case,
+            step=step,
+            kind=kind,
+            actor=actor,
+            captured_at=captured_at,
+            captured_by=captured_by,
+            device_serial=text["device_serial"],
+            location=text["location"],
+            original_name=text["filename"],
+            media_type=text["filetype"],
+            description=text["description"],
+        )
+    except AccessDenied:
+        raise TusError(404, _("There is no case %(case)s that you may add evidence to.") % {"case": case.pk}) from None
+    except ValidationFailed as exc:
+        raise TusError(400, _refusal(exc)) from None
     return Target(case, step, kind, captured_at, captured_by, (metadata.get("sha256") or "").strip().lower())
 
 
@@ -318,6 +370,12 @@ def _store(actor: User, upload: Upload, state: partial.RunningHash) -> Upload:
         )
     try:
         blob_put_path(partial.partial_path(upload.id), sha256=sha256, sm3=sm3, move=True)
+    except StoreUnavailable as exc:  # the partial file stays, the upload stays open: an empty PATCH retries
+        raise TusError(
+            503,
+            exc.message + " " + _("All bytes are kept: send an empty PATCH at the end to retry."),
+            {"Retry-After": "60"},
+        ) from None
     except DomainError as exc:  # the partial file stays: an empty PATCH at the end retries
         raise TusError(409, _refusal(exc)) from None
     partial.hash_forget(upload.id)
@@ -398,11 +456,19 @@ ORPHAN_AGE = dt.timedelta(hours=1)
 
 
 def _prune_orphans(now: dt.datetime) -> int:
+    """Remove old partial files without an active upload, and old staging files of interrupted blob puts."""
     active = {str(i) for i in Upload.objects.filter(status=UploadStatus.ACTIVE).values_list("id", flat=True)}
+    folder = staging_dir()
+    candidates = [
+        *((path, path.name.removeprefix("upload-").removesuffix(".part")) for path in folder.glob("upload-*.part")),
+        *((path, "") for path in folder.glob(f"{STAGING_PREFIX}*{STAGING_SUFFIX}")),
+    ]
     removed = 0
-    for path in staging_dir().glob("upload-*.part"):
-        upload_id = path.name.removeprefix("upload-").removesuffix(".part")
-        age = now - dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    for path, upload_id in candidates:
+        try:
+            age = now - dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        except FileNotFoundError:  # removed meanwhile (a put finished, a concurrent prune)
+            continue
         if upload_id not in active and age > ORPHAN_AGE:
             path.unlink(missing_ok=True)
             removed += 1

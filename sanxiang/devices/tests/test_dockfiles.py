@@ -114,3 +114,25 @@ class WalkTests(FolderTestCase):
         self.assertEqual(media, [a, b, c])
         self.assertEqual(sorted(ignored), sorted([notes, stray]))
         self.assertEqual(dockfiles.walk(b), ([b], []))
+
+
+class ImplausibleInputTests(FolderTestCase):
+    def test_a_name_with_a_time_before_2000_gives_the_ident_but_no_time(self):
+        self.assertEqual(dockfiles.parse_name("DSJ-0001_00010101000000_0001.mp4"), dockfiles.NameInfo("DSJ-0001", None))
+        self.assertEqual(dockfiles.parse_name("DSJ-0001_19991231235959.mp4"), dockfiles.NameInfo("DSJ-0001", None))
+        info = dockfiles.parse_name("DSJ-0001_20000101000000.mp4")
+        self.assertIsNotNone(info and info.captured_at)
+
+    def test_oversized_deep_or_early_sidecars_are_refused(self):
+        table = [
+            ("[" * 200_000 + "]" * 200_000, "larger than 65536 bytes"),
+            ("[" * 30_000 + "]" * 30_000, "cannot be read"),  # under the size cap, but nested too deeply
+            ('{"captured_at": "0001-01-01T00:00:00+14:00"}', "before 2000-01-01"),
+            ("\xff", "cannot be read"),
+        ]
+        video = self.write("v.mp4", b"video")
+        for text, message in table:
+            with self.subTest(text=text[:20]):
+                self.write("v.mp4.json", text.encode("latin-1"))
+                with self.assertRaisesRegex(dockfiles.SidecarError, message):
+                    dockfiles.read_sidecar(video)

@@ -361,3 +361,18 @@ class DryRunTests(IngestTestCase):
         self.assertIs(report["dry_run"], True)
         self.assertEqual(report["summary"]["linked"], 3)
         self.assertEqual(counts(), before)
+
+
+class ImplausibleFileTests(IngestTestCase):
+    def test_a_year_one_name_or_a_deeply_nested_sidecar_fails_only_that_file(self):
+        self.write("DSJ-0001_00010101000000_0001.mp4", VIDEO + b"1")
+        nested = self.write("DSJ-0001_20260601103000_0002.mp4", VIDEO + b"2")
+        nested.with_name(nested.name + ".json").write_text("[" * 30_000 + "]" * 30_000, encoding="utf-8")
+        self.write("DSJ-0001_20260601103000_0003.mp4", VIDEO + b"3")
+        code, report = self.run_json()
+        files = self.by_name(report)
+        self.assertEqual(files["DSJ-0001_20260601103000_0002.mp4"]["reason"], "bad_sidecar")
+        self.assertEqual(files["DSJ-0001_20260601103000_0003.mp4"]["outcome"], "linked")
+        year_one = files["DSJ-0001_00010101000000_0001.mp4"]
+        self.assertEqual((year_one["time_source"], year_one["device_serial"]), ("mtime", "DSJ-0001"))
+        self.assertEqual(code, 1)

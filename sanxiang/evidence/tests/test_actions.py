@@ -143,7 +143,12 @@ class EvidenceAddTests(EvidenceTestCase):
             )
         self.assertEqual(set(refused.exception.errors), {"step"})
         evidence_precheck(
-            case=self.case, step="register", kind="video", actor=self.b.officer, captured_at=at(NOW_DAY, 8)
+            case=self.case,
+            step="register",
+            kind="video",
+            actor=self.b.officer,
+            captured_at=at(NOW_DAY, 8),
+            media_type="video/mp4",
         )
         self.assertEqual(list(blob_iter_names()), [])
 
@@ -210,3 +215,53 @@ class EvidenceAccessTests(EvidenceTestCase):
         with failing, self.assertRaises(DatabaseError), transaction.atomic():
             evidence_access(evidence=self.ev, actor=self.b.officer, action="download", reason="check")
         self.assertEqual(EvidenceAccess.objects.count(), 0)
+
+
+class ReviewRefusalTests(EvidenceTestCase):
+    """Who may be named as capturer, the media type of a recording, the earliest capture time, NUL characters."""
+
+    def precheck(self, **overrides):
+        fields: dict[str, Any] = {
+            "case": self.case,
+            "step": "register",
+            "kind": "video",
+            "actor": self.b.officer,
+            "captured_at": at("2026-06-01", 8),
+            "media_type": "video/mp4",
+        }
+        fields.update(overrides)
+        evidence_precheck(**fields)
+
+    def refused_fields(self, **overrides) -> set[str]:
+        with self.assertRaises(ValidationFailed) as refused:
+            self.precheck(**overrides)
+        return set(refused.exception.errors)
+
+    def test_the_capturer_is_the_actor_a_handler_or_recording_staff_of_the_case_unit(self):
+        for person in (self.b.officer, self.b.officer2, self.b.auxiliary):
+            self.precheck(captured_by=person)
+        for person in (self.b.other_officer, self.b.supervisor, self.b.leader, self.b.reviewer):
+            with self.subTest(person=person.username):
+                self.assertEqual(self.refused_fields(captured_by=person), {"captured_by"})
+
+    def test_audio_and_video_need_an_audio_or_video_media_type(self):
+        self.assertEqual(self.refused_fields(media_type="text/plain"), {"kind"})
+        self.assertEqual(self.refused_fields(kind="audio", media_type=""), {"kind"})
+        self.precheck(kind="audio", media_type="audio/wav")
+        self.precheck(kind="photo", media_type="image/jpeg")
+        blob = StoredBlob(sha256="0" * 64, size=3)
+        with self.assertRaises(ValidationFailed) as refused:
+            evidence_add(blob=blob, case=self.case, step="register", kind="video", actor=self.b.officer,
+                         captured_at=at("2026-06-01", 8), media_type="text/plain")  # fmt: skip
+        self.assertIn("kind", refused.exception.errors)
+
+    def test_a_capture_time_before_2000_is_refused(self):
+        year_one = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+        for value in (year_one, dt.datetime(1999, 12, 31, 23, tzinfo=dt.UTC)):
+            self.assertEqual(self.refused_fields(captured_at=value), {"captured_at"})
+        self.precheck(captured_at=actions.CAPTURED_AT_MIN)
+
+    def test_a_nul_character_in_a_text_is_refused(self):
+        for field in ("location", "device_serial", "original_name", "description"):
+            with self.subTest(field=field):
+                self.assertEqual(self.refused_fields(**{field: "a\x00b"}), {field})

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives import hashes
+from django.core.files.storage import Storage
 from django.http import FileResponse
 
 from sanxiang.evidence import blobstore
@@ -21,6 +22,7 @@ from sanxiang.evidence.blobstore import (
     BlobCorrupt,
     BlobMismatch,
     StoredBlob,
+    StoreUnavailable,
     blob_exists,
     blob_iter_names,
     blob_open,
@@ -326,3 +328,29 @@ def test_verify_merges_the_object_rows_with_the_store_listing(store):
     assert report.blobs == 4
     assert len(report.notes) == 1
     assert all(o.sha256 in report.notes[0] for o in orphans)
+
+
+class _UnreachableStorage(Storage):
+    """A remote store during a network blip: every write fails with a connection error."""
+
+    def exists(self, name):
+        return False
+
+    def _save(self, name, content):
+        raise ConnectionError("S3 endpoint unreachable")
+
+    def size(self, name):
+        raise FileNotFoundError(name)
+
+
+def test_a_failed_remote_put_keeps_the_moved_file_and_says_the_store_is_unavailable(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": f"{__name__}._UnreachableStorage"}}
+    settings.EVIDENCE_STAGING_DIR = tmp_path / "staging"
+    path = tmp_path / "upload.part"
+    path.write_bytes(b"hello")
+    with pytest.raises(StoreUnavailable):
+        blob_put_path(path, sha256=sha(b"hello"), move=True)
+    assert path.read_bytes() == b"hello"  # still there for a retry
+    with pytest.raises(StoreUnavailable):
+        blob_put_stream(io.BytesIO(b"hello"))
+    assert list((tmp_path / "staging").iterdir()) == []  # the put's own staging copy is cleaned up

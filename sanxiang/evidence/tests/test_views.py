@@ -220,6 +220,17 @@ class AddFormTests(EvidenceTestCase):
         self.login(self.b.officer)
         return self.client.post(self.url, data)
 
+    def test_a_capture_time_in_year_one_is_a_form_error_and_stores_nothing(self):
+        response = self.post(captured_at="0001-01-01T00:30")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "2000-01-01", status_code=400)
+        self.assertEqual((list(blob_iter_names()), Evidence.objects.count()), ([], 0))
+
+    def test_a_video_that_is_a_jpeg_is_a_form_error(self):
+        response = self.post(kind="video")
+        self.assertContains(response, "audio/", status_code=400)
+        self.assertEqual((list(blob_iter_names()), Evidence.objects.count()), ([], 0))
+
     def test_a_handler_adds_a_photo(self):
         self.login(self.b.officer)
         self.assertContains(self.client.get(self.url), 'enctype="multipart/form-data"')

@@ -133,7 +133,7 @@ class TusRefusalTests(TusTestCase):
             (metadata(self.case, captured_at="yesterday"), 400, "ISO 8601"),
             (metadata(self.case, captured_at="<absent>"), 400, "must give captured_at"),
             (metadata(self.case, captured_at="2099-01-01T00:00:00+08:00"), 400, "cannot be in the future"),
-            (metadata(self.case, captured_by="nobody"), 400, "no active staff member"),
+            (metadata(self.case, captured_by="nobody"), 400, "cannot be recorded for this case"),
             (metadata(self.case, sha256="abc"), 400, "64 hexadecimal"),
             (metadata(self.case, filename="x" * 256), 400, "filename is longer than 255"),
             ("case !!!", 400, "not base64-encoded"),
