@@ -34,7 +34,7 @@ class EvidenceObject(models.Model):
     size = models.BigIntegerField(_("size"))
     media_type = models.CharField(_("media type"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("stored at"), default=timezone.now)
-    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, db_index=True)
+    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("evidence file")
@@ -74,7 +74,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
-    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, db_index=True)
+    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, unique=True)
     log_salt = models.BinaryField(_("commitment salt"), default=b"")
 
     class Meta:
@@ -135,7 +135,7 @@ class EvidenceAccess(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
     reason = models.CharField(_("reason"), max_length=300)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, db_index=True)
+    log_seq = models.BigIntegerField(_("log entry"), null=True, blank=True, unique=True)
     log_salt = models.BinaryField(_("commitment salt"), default=b"")
 
     class Meta:
