@@ -411,6 +411,13 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
             )
         if options.progress is not None:
             options.progress(hi, size)
+    beyond = LogEntry.objects.filter(log=head, seq__gte=size).order_by("seq").values_list("seq", flat=True).first()
+    if beyond is not None:
+        report.add(
+            "entries",
+            _("entry %(seq)d") % {"seq": beyond},
+            _("stored beyond the head's size %(size)d") % {"size": size},
+        )
     if expected != size:
         report.add(
             "entries",

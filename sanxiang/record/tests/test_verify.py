@@ -406,6 +406,12 @@ class ReviewFindingsTests(CaseTestCase):
         CaseHandler.objects.create(case=lead, user=self.b.officer2, role="assist")
         self.assertEqual([p.where for p in problems(self.verify(), "cases")], [f"case {lead.lead_number}"])
 
+    def test_an_entry_beyond_the_head_is_reported(self):
+        size = self.head.size
+        with appendonly.suspended():
+            LogHead.objects.filter(pk=self.head.pk).update(size=size - 1)
+        self.assertIn(f"entry {size - 1}", [p.where for p in problems(self.verify(), "entries")])
+
     def test_a_body_that_is_not_an_object_is_reported_not_a_crash(self):
         with appendonly.suspended():
             LogEntry.objects.filter(log=self.head, seq=1).update(body=b"[]")
