@@ -26,9 +26,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from sanxiang.devices import access, actions
 from sanxiang.devices.models import STATUS_TRANSITIONS, DeviceAssignment, DeviceStatus, DeviceType, RecordingDevice
@@ -70,9 +67,6 @@ FIELD_COLUMNS = {
     "serial": SERIAL, "device_type": TYPE, "make": MAKE, "model": MODEL, "unit": UNIT, "status": STATUS,
     "notes": NOTES, "reason": STATUS,
 }  # fmt: skip
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-_EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 class _Units:
@@ -98,21 +92,6 @@ class _Units:
 # --- Export and template --------------------------------------------------------------------
 
 
-def _start_sheet(ws: Any) -> None:
-    for index, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
-    ws.freeze_panes = "A2"
-
-
-def _header_cells(ws: Any, titles: Iterable[str]) -> list[object]:
-    cells: list[object] = []
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cells.append(cell)
-    return cells
-
-
 def _device_values(device: RecordingDevice, units: _Units, assignment: DeviceAssignment | None) -> list[object]:
     holder = assignment.holder if assignment is not None else None
     since = timezone.localtime(assignment.started_at).strftime("%Y-%m-%d %H:%M") if assignment is not None else ""
@@ -133,8 +112,8 @@ def devices_workbook(devices: QuerySet[RecordingDevice]) -> bytes:
     """Build the export of ``devices``: a frozen header row, then one row per device; no string becomes a formula."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
-    _start_sheet(ws)
-    ws.append(_header_cells(ws, EXPORT_HEADERS))
+    xlsx.start_sheet(ws, WIDTHS)
+    ws.append(xlsx.header_cells(ws, EXPORT_HEADERS))
     units = _Units(Unit.objects.all())
     rows = list(devices.select_related("unit"))
     open_rows = DeviceAssignment.objects.filter(device__in=rows, ended_at__isnull=True).select_related("holder")
@@ -178,11 +157,7 @@ def _write_help(ws: Any, units: _Units) -> tuple[int, int]:
 
 
 def _add_choice(ws: Any, column: str, formula: str, *, strict: bool) -> None:
-    letter = chr(ord("A") + HEADERS.index(column))
-    rule = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="stop" if strict else "warning")
-    rule.showErrorMessage = True
-    rule.add(f"{letter}2:{letter}{settings.IMPORT_MAX_ROWS + 1}")
-    ws.add_data_validation(rule)
+    xlsx.add_choice(ws, HEADERS.index(column), formula, strict=strict, max_rows=settings.IMPORT_MAX_ROWS)
 
 
 def template_workbook(user: User) -> bytes:
@@ -192,14 +167,14 @@ def template_workbook(user: User) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = SHEET_TITLE
-    _start_sheet(ws)
+    xlsx.start_sheet(ws, WIDTHS)
     ws.append(HEADERS)
     for cell in ws[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.font, cell.fill = xlsx.HEADER_FONT, xlsx.HEADER_FILL
     example_unit = units.label(units.objects[0]) if units.objects else ""
     ws.append(xlsx.safe_row(ws, ["DSJ-000001", "执法记录仪", "某品牌", "DSJ-V9", example_unit, "在用", ""]))
     for cell in ws[2]:
-        cell.font = _EXAMPLE_FONT
+        cell.font = xlsx.EXAMPLE_FONT
     first, last = _write_help(wb.create_sheet(HELP_TITLE), units)
     _add_choice(ws, TYPE, '"' + ",".join(TYPES) + '"', strict=True)
     _add_choice(ws, STATUS, '"' + ",".join(STATUSES) + '"', strict=True)
@@ -274,20 +249,9 @@ def _check_rows(rows: list[DeviceRow], actor: User, problems: list[Problem]) -> 
 
 
 def _open_sheet(source: IO[bytes]) -> xlsx.Sheet:
-    messages = {
-        xlsx.XlsxError.UNREADABLE: _("The file is not an Excel workbook (.xlsx) or it is damaged."),
-        xlsx.XlsxError.TOO_BIG: _("The workbook is too large to import."),
-        xlsx.XlsxError.EMPTY: _("The workbook is empty: row 1 must hold the column headers of the template."),
-        xlsx.XlsxError.TOO_MANY_ROWS: _("The file has more than %(n)s rows: split it into several files.")
-        % {"n": settings.IMPORT_MAX_ROWS},
-    }
-    try:
-        sheet = xlsx.read_sheet(source, max_rows=settings.IMPORT_MAX_ROWS, sheet_name=SHEET_TITLE)
-    except xlsx.XlsxError as exc:
-        raise DeviceImportRefused(messages[exc.code]) from None
-    if not sheet.rows:
-        raise DeviceImportRefused(_("The workbook has column headers but no rows to import."))
-    return sheet
+    return xlsx.open_import_sheet(
+        source, sheet_name=SHEET_TITLE, max_rows=settings.IMPORT_MAX_ROWS, refuse=DeviceImportRefused
+    )
 
 
 def device_parse(source: IO[bytes], actor: User) -> list[DeviceRow]:

@@ -23,12 +23,15 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Strings openpyxl would store as an error cell instead of text.
@@ -331,3 +334,56 @@ class RowReader:
         else:
             self.fail(column, _("Unknown: %(v)s.") % {"v": token})
         return None
+
+
+# --- Template and import sheets shared by every Excel import (roster, devices…) -------------------
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+def start_sheet(ws: Any, widths: Sequence[int]) -> None:
+    """Set the column widths and freeze the header row."""
+    for index, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(index + 1)].width = width
+    ws.freeze_panes = "A2"
+
+
+def header_cells(ws: Any, titles: Iterable[str]) -> list[object]:
+    """Bold, shaded header cells for a write-only sheet."""
+    cells: list[object] = []
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cells.append(cell)
+    return cells
+
+
+def add_choice(ws: Any, column: int, formula: str, *, strict: bool, max_rows: int) -> None:
+    """A drop-down on data rows 2.. of the 0-based ``column``; ``strict`` refuses other values, else warns."""
+    letter = get_column_letter(column + 1)
+    style: Literal["stop", "warning"] = "stop" if strict else "warning"
+    rule = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=style)
+    rule.showErrorMessage = True
+    rule.add(f"{letter}2:{letter}{max_rows + 1}")
+    ws.add_data_validation(rule)
+
+
+def open_import_sheet(
+    source: IO[bytes], *, sheet_name: str, max_rows: int, refuse: Callable[[str], Exception]
+) -> Sheet:
+    """Read an uploaded import file's sheet; every unreadable file becomes ``refuse(message)`` (raised)."""
+    messages = {
+        XlsxError.UNREADABLE: _("The file is not an Excel workbook (.xlsx) or it is damaged."),
+        XlsxError.TOO_BIG: _("The workbook is too large to import."),
+        XlsxError.EMPTY: _("The workbook is empty: row 1 must hold the column headers of the template."),
+        XlsxError.TOO_MANY_ROWS: _("The file has more than %(n)s rows: split it into several files.") % {"n": max_rows},
+    }
+    try:
+        sheet = read_sheet(source, max_rows=max_rows, sheet_name=sheet_name)
+    except XlsxError as exc:
+        raise refuse(messages[exc.code]) from None
+    if not sheet.rows:
+        raise refuse(_("The workbook has column headers but no rows to import."))
+    return sheet

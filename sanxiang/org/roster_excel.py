@@ -19,16 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import IO, Any, Generic, Literal, NoReturn, TypeVar
+from typing import IO, Any, Generic, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from sanxiang.lib import xlsx
 from sanxiang.lib.exceptions import DomainError, ValidationFailed
@@ -73,9 +70,6 @@ FIELD_COLUMNS = {
     "categories": CATEGORIES, "regions": REGIONS, "valid_from": VALID_FROM, "valid_to": VALID_TO,
     "annual_inspection_year": INSPECTION_YEAR, "status": STATUS,
 }  # fmt: skip
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-_EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 N = TypeVar("N", Unit, EnforcementCategory, Region)
@@ -118,21 +112,6 @@ class _Lookups:
 # --- Export and template --------------------------------------------------------------------
 
 
-def _start_sheet(ws: Any) -> None:
-    for index, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
-    ws.freeze_panes = "A2"
-
-
-def _header_cells(ws: Any) -> list[object]:
-    cells: list[object] = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cells.append(cell)
-    return cells
-
-
 def _staff_values(staff: User, lookups: _Lookups) -> list[object]:
     unit = lookups.units.label(staff.unit) if staff.unit else ""
     kind = KIND_LABELS.get(StaffKind(staff.staff_kind), "")
@@ -169,8 +148,8 @@ def roster_workbook(staff: QuerySet[User]) -> bytes:
     """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
-    _start_sheet(ws)
-    ws.append(_header_cells(ws))
+    xlsx.start_sheet(ws, WIDTHS)
+    ws.append(xlsx.header_cells(ws, HEADERS))
     for values in roster_rows(staff, _Lookups.load()):
         ws.append(xlsx.safe_row(ws, values))
     return xlsx.workbook_bytes(wb)
@@ -227,12 +206,7 @@ def _write_help(ws: Any, lookups: _Lookups) -> tuple[int, int]:
 
 
 def _add_choice(ws: Any, column: str, formula: str, *, strict: bool) -> None:
-    letter = chr(ord("A") + HEADERS.index(column))
-    style: Literal["stop", "warning"] = "stop" if strict else "warning"
-    rule = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle=style)
-    rule.showErrorMessage = True
-    rule.add(f"{letter}2:{letter}{settings.IMPORT_MAX_ROWS + 1}")
-    ws.add_data_validation(rule)
+    xlsx.add_choice(ws, HEADERS.index(column), formula, strict=strict, max_rows=settings.IMPORT_MAX_ROWS)
 
 
 def template_workbook() -> bytes:
@@ -242,13 +216,13 @@ def template_workbook() -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = SHEET_TITLE
-    _start_sheet(ws)
+    xlsx.start_sheet(ws, WIDTHS)
     ws.append(HEADERS)
     for cell in ws[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.font, cell.fill = xlsx.HEADER_FONT, xlsx.HEADER_FILL
     ws.append(xlsx.safe_row(ws, _example_row(lookups)))
     for cell in ws[2]:
-        cell.font = _EXAMPLE_FONT
+        cell.font = xlsx.EXAMPLE_FONT
     first, last = _write_help(wb.create_sheet(HELP_TITLE), lookups)
     _add_choice(ws, KIND, '"' + ",".join(STAFF_KINDS) + '"', strict=True)
     _add_choice(ws, STATUS, '"' + ",".join(STATUSES) + '"', strict=True)
@@ -387,20 +361,9 @@ def _check_holders(rows: list[RosterRow], problems: list[Problem]) -> None:
 
 
 def _open_sheet(source: IO[bytes]) -> xlsx.Sheet:
-    messages = {
-        xlsx.XlsxError.UNREADABLE: _("The file is not an Excel workbook (.xlsx) or it is damaged."),
-        xlsx.XlsxError.TOO_BIG: _("The workbook is too large to import."),
-        xlsx.XlsxError.EMPTY: _("The workbook is empty: row 1 must hold the column headers of the template."),
-        xlsx.XlsxError.TOO_MANY_ROWS: _("The file has more than %(n)s rows: split it into several files.")
-        % {"n": settings.IMPORT_MAX_ROWS},
-    }
-    try:
-        sheet = xlsx.read_sheet(source, max_rows=settings.IMPORT_MAX_ROWS, sheet_name=SHEET_TITLE)
-    except xlsx.XlsxError as exc:
-        raise RosterImportRefused(messages[exc.code]) from None
-    if not sheet.rows:
-        raise RosterImportRefused(_("The workbook has column headers but no rows to import."))
-    return sheet
+    return xlsx.open_import_sheet(
+        source, sheet_name=SHEET_TITLE, max_rows=settings.IMPORT_MAX_ROWS, refuse=RosterImportRefused
+    )
 
 
 def roster_parse(source: IO[bytes]) -> list[RosterRow]:
