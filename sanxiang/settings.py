@@ -103,6 +103,10 @@ INSTALLED_APPS = [
     "sanxiang.uploads",
     "sanxiang.devices",
     "sanxiang.apitokens",
+    "sanxiang.discretion",
+    "sanxiang.review",
+    "sanxiang.documents",
+    "sanxiang.publicity",
 ]
 
 MIDDLEWARE = [

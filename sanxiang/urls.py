@@ -19,6 +19,13 @@ urlpatterns = [
     path("evidence/", include("sanxiang.evidence.urls")),
     path("devices/", include("sanxiang.devices.urls")),
     path("procedures/", include("sanxiang.procedures.urls")),
+    path("discretion/", include("sanxiang.discretion.urls")),
+    path("review/", include("sanxiang.review.urls")),
+    path("documents/", include("sanxiang.documents.urls")),
+    path("publicity/", include("sanxiang.publicity.urls")),
+    # Public, no login: the verification page a document's QR code opens, and the publicity portal.
+    path("d/", include("sanxiang.documents.public_urls")),
+    path("public/", include("sanxiang.publicity.public_urls")),
     path("uploads/", include(uploads_urls.page_urlpatterns)),
     # Before the JSON API: tus PATCH bodies are streamed by plain views, never parsed by ninja.
     path("api/v1/uploads/", include(uploads_urls.protocol_urlpatterns)),

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Install the Debian packages that the platform and its tests need, once.
-# fonts-noto-cjk: Chinese glyphs in screenshots and PDFs; chromium: browser tests.
+# fonts-noto-cjk: Chinese glyphs in screenshots and PDFs; chromium: browser tests;
+# poppler-utils: pdftotext/pdftoppm, with which the document tests read the PDFs.
 set -eu
 need=""
-for pkg in chromium fonts-noto-cjk gettext; do
+for pkg in chromium fonts-noto-cjk gettext poppler-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 [ -z "$need" ] && exit 0

@@ -32,6 +32,12 @@ class Perm(enum.StrEnum):
     CATALOG_MANAGE = "catalog.manage"
     DEVICE_MANAGE = "device.manage"
     LOG_VERIFY = "log.verify"
+    CATALOG_APPROVE = "catalog.approve"
+    REVIEW_CONDUCT = "review.conduct"
+    COUNSEL_OPINION = "review.counsel"
+    REVIEW_STATS = "review.stats"
+    PUBLICITY_EDIT = "publicity.edit"
+    PUBLICITY_APPROVE = "publicity.approve"
 
 
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
@@ -63,6 +69,15 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     # Checking the record log (sanxiang verify) reads hashes, never case contents: the supervising
     # justice bureau, the audit administrator and the bureau's leaders may run it.
     Perm.LOG_VERIFY: frozenset({Role.SUPERVISOR, Role.AUDIT_ADMIN, Role.LEADER}),
+    # Lists (review catalogue, baselines, recording list) take effect once a leader approves them.
+    Perm.CATALOG_APPROVE: frozenset({Role.LEADER}),
+    # 法制审核 is the legal section's (APL Art. 58); counsel (法律顾问/公职律师) gives written opinions on referral.
+    Perm.REVIEW_CONDUCT: frozenset({Role.LEGAL_REVIEWER}),
+    Perm.COUNSEL_OPINION: frozenset({Role.COUNSEL}),
+    Perm.REVIEW_STATS: frozenset({Role.LEGAL_REVIEWER, Role.LEADER, Role.SUPERVISOR}),
+    # Publication: the publicity officer prepares, a leader approves (RULES.md §3.1, §10).
+    Perm.PUBLICITY_EDIT: frozenset({Role.PUBLICITY_OFFICER}),
+    Perm.PUBLICITY_APPROVE: frozenset({Role.LEADER}),
 }
 
 WRITE_PERMS = frozenset(
@@ -74,6 +89,11 @@ WRITE_PERMS = frozenset(
         Perm.ROLE_GRANT,
         Perm.ACCOUNT_UNLOCK,
         Perm.DEVICE_MANAGE,
+        Perm.CATALOG_APPROVE,
+        Perm.REVIEW_CONDUCT,
+        Perm.COUNSEL_OPINION,
+        Perm.PUBLICITY_EDIT,
+        Perm.PUBLICITY_APPROVE,
     }
 )
 

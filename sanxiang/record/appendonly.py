@@ -68,8 +68,10 @@ def register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwa
 
 
 def _tables() -> list[tuple[str, bool]]:
+    from sanxiang.record.logged import logged_models
+
     out = []
-    for label, refuse_update in APPEND_ONLY:
+    for label, refuse_update in (*APPEND_ONLY, *((label, True) for label in logged_models())):
         try:
             model = apps.get_model(label)
         except LookupError:

@@ -1,0 +1,5 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "review"
+
+urlpatterns: list[URLPattern | URLResolver] = []
