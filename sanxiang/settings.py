@@ -243,6 +243,8 @@ EVIDENCE_DIR = env_path("SANXIANG_EVIDENCE_DIR", DATA_DIR / "evidence")
 EVIDENCE_STAGING_DIR = env_path("SANXIANG_EVIDENCE_STAGING_DIR", EVIDENCE_DIR.parent / "evidence-staging")
 EVIDENCE_SM3 = env_bool("SANXIANG_EVIDENCE_SM3", False)  # also hash every file with SM3 (GB/T 32905)
 EVIDENCE_CAPTURE_SKEW_SECONDS = env_int("SANXIANG_EVIDENCE_CAPTURE_SKEW_SECONDS", 300, minimum=0, maximum=86400)
+# How long the player page of a recording may keep fetching ranges after the access was recorded.
+EVIDENCE_REPLAY_MINUTES = env_int("SANXIANG_EVIDENCE_REPLAY_MINUTES", 60, minimum=1, maximum=24 * 60)
 EVIDENCE_FORM_MAX_BYTES = env_int("SANXIANG_EVIDENCE_FORM_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
 EVIDENCE_S3_BUCKET = env_str("SANXIANG_EVIDENCE_S3_BUCKET")
 if EVIDENCE_S3_BUCKET:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("evidence/", include("sanxiang.evidence.urls")),
     path("devices/", include("sanxiang.devices.urls")),
     path("procedures/", include("sanxiang.procedures.urls")),
+    path("catalog/", include("sanxiang.catalog.urls")),
     path("discretion/", include("sanxiang.discretion.urls")),
     path("review/", include("sanxiang.review.urls")),
     path("documents/", include("sanxiang.documents.urls")),

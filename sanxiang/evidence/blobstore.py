@@ -448,6 +448,33 @@ def blob_open(sha256: str) -> File:  # type: ignore[type-arg]
     return storage.open(name, "rb")
 
 
+def blob_read_range(sha256: str, first: int, last: int, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """Stream bytes ``first``–``last`` (inclusive) of the object: what a media player seeking in a recording asks for.
+
+    Local files are read after a seek; S3 objects with a ranged GET, so a seek
+    never downloads what comes before it. ``FileNotFoundError`` if absent.
+    """
+    storage, name = _storage(), object_name(sha256)
+    if isinstance(storage, EvidenceS3Storage):
+        body, _length = storage.open_stream(name, (first, last))
+        return _chunks(body, last - first + 1, chunk)
+    handle = blob_open(sha256)
+    handle.seek(first)
+    return _chunks(handle, last - first + 1, chunk)
+
+
+def _chunks(handle: Any, remaining: int, chunk: int) -> Iterator[bytes]:
+    try:
+        while remaining > 0:
+            data = handle.read(min(chunk, remaining))
+            if not data:
+                return
+            remaining -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
 def blob_rehash(sha256: str) -> tuple[str, int]:
     """Stream the stored bytes and return ``(sha256hex, size)``: what ``verify --deep`` and the scrub compare."""
     storage, name = _storage(), object_name(sha256)

@@ -54,10 +54,15 @@ class EvidenceS3Storage(S3Storage):  # type: ignore[misc]
         params = self._get_write_parameters(name)
         self.bucket.Object(self.key(name)).upload_file(str(path), ExtraArgs=params, Config=self.transfer_config)
 
-    def open_stream(self, name: str) -> tuple[Any, int]:
-        """The object's streaming body (botocore ``StreamingBody``) and length; ``FileNotFoundError`` if absent."""
+    def open_stream(self, name: str, byte_range: tuple[int, int] | None = None) -> tuple[Any, int]:
+        """The object's streaming body (botocore ``StreamingBody``) and length; ``FileNotFoundError`` if absent.
+
+        ``byte_range`` (first, last), inclusive: only those bytes are fetched (an S3 ranged GET), and the
+        length returned is the range's.
+        """
+        extra = {"Range": f"bytes={byte_range[0]}-{byte_range[1]}"} if byte_range else {}
         try:
-            response = self.connection.meta.client.get_object(Bucket=self.bucket_name, Key=self.key(name))
+            response = self.connection.meta.client.get_object(Bucket=self.bucket_name, Key=self.key(name), **extra)
         except ClientError as err:
             if err.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
                 raise FileNotFoundError(name) from None

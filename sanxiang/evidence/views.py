@@ -12,20 +12,23 @@ import base64
 import mimetypes
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sanxiang.cases.access import case_get_for_user, may_write_case
 from sanxiang.cases.models import Case
-from sanxiang.evidence import actions, blobstore, selectors
+from sanxiang.evidence import actions, blobstore, replay, selectors
 from sanxiang.evidence.forms import AccessForm, EvidenceAddForm
-from sanxiang.evidence.models import AccessAction, Evidence
+from sanxiang.evidence.models import AccessAction, Evidence, EvidenceAccess
+from sanxiang.lib.byteranges import Unsatisfiable, parse_range
 from sanxiang.lib.exceptions import DomainError
 from sanxiang.org.forms.staff import add_domain_errors
 from sanxiang.org.http import request_user
@@ -112,7 +115,7 @@ def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             # durable=True: the access entry is committed before the first byte leaves.
             with transaction.atomic(durable=True):
-                actions.evidence_access(
+                access = actions.evidence_access(
                     evidence=evidence, actor=user, action=action, reason=form.cleaned_data["reason"]
                 )
         except DomainError as exc:
@@ -121,6 +124,8 @@ def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
             form.add_error(None, _("The access could not be recorded, so the file is not served. Try again later."))
             status = 503
         else:
+            if action == AccessAction.VIEW and replay.is_replayable(evidence):
+                return _player(request, user, evidence, access)
             try:
                 return _serve(evidence, action)
             except FileNotFoundError:
@@ -186,3 +191,59 @@ def case_evidence_context(user: User, case: Case) -> dict[str, Any]:
         "evidence_list": selectors.evidence_for_case(case),
         "evidence_writable": may_write_case(user, case),
     }
+
+
+def _player(request: HttpRequest, user: User, evidence: Evidence, access: EvidenceAccess) -> HttpResponse:
+    """The player page of a recording: its source is a signed grant for ranged GETs (``evidence.replay``)."""
+    context = _detail_context(user, evidence, AccessForm())
+    context["stream_url"] = reverse("evidence:evidence_replay", args=[replay.grant_token(access)])
+    context["replay_minutes"] = settings.EVIDENCE_REPLAY_MINUTES
+    response = render(request, "evidence/player.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _ranged_headers(response: HttpResponseBase, evidence: Evidence, length: int) -> None:
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Length"] = str(length)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; sandbox"
+    response["Content-Disposition"] = "inline"
+    response["ETag"] = f'"{evidence.object_id}"'
+
+
+@login_required
+@require_safe
+def evidence_replay_view(request: HttpRequest, token: str) -> HttpResponseBase:
+    """Serve a recording to its player, whole or one byte range at a time (206), under a grant from a recorded view.
+
+    The grant must be authentic, unexpired and the requesting user's, and the
+    user must still be allowed to read the item: otherwise 404, as for any
+    evidence the user may not see.
+    """
+    user = request_user(request)
+    grant = replay.grant_check(token, user)
+    if grant is None:
+        raise Http404
+    evidence = selectors.evidence_get_for_user(user, grant.evidence_id)
+    size = evidence.object.size
+    try:
+        byte_range = parse_range(request.headers.get("Range"), size)
+    except Unsatisfiable:
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    first, last = (byte_range.first, byte_range.last) if byte_range else (0, size - 1)
+    try:
+        body = blobstore.blob_read_range(evidence.object_id, first, last) if size and request.method == "GET" else None
+    except FileNotFoundError:
+        return HttpResponse(_("The file is missing from the evidence store."), status=503)
+    response = StreamingHttpResponse(
+        body if body is not None else iter(()),
+        status=206 if byte_range else 200,
+        content_type=evidence.media_type or "application/octet-stream",
+    )
+    _ranged_headers(response, evidence, last - first + 1 if size else 0)
+    if byte_range:
+        response["Content-Range"] = byte_range.content_range
+    return response

@@ -26,6 +26,7 @@ from sanxiang.evidence.blobstore import (
     blob_exists,
     blob_iter_names,
     blob_open,
+    blob_read_range,
     blob_put_path,
     blob_put_stream,
     blob_rehash,
@@ -93,6 +94,15 @@ def test_an_opened_object_streams_through_a_file_response(store):
     response = FileResponse(handle, as_attachment=True, filename="clip.mp4")
     assert b"".join(response.streaming_content) == data  # type: ignore[arg-type]
     handle.close()  # (response.close() would signal request_finished, which touches the database)
+
+
+def test_a_byte_range_is_read_without_the_bytes_before_it(store):
+    data = data_of(3 * MiB + 5)
+    blob = blob_put_stream(io.BytesIO(data))
+    for first, last in ((0, 0), (10, 1_000_009), (2 * MiB, 3 * MiB + 4), (len(data) - 1, len(data) - 1)):
+        assert b"".join(blob_read_range(blob.sha256, first, last, chunk=65536)) == data[first : last + 1]
+    with pytest.raises(FileNotFoundError):
+        blob_read_range(sha(b"never stored"), 0, 1)
 
 
 def test_the_same_bytes_are_stored_once(store):

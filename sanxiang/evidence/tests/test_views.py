@@ -77,9 +77,21 @@ class DownloadTests(EvidencePageTestCase):
         self.assertEqual(len(self.entries("evidence.download")), 1)
 
     def test_view_in_place_only_for_harmless_media_types(self):
-        response = self.fetch(action="view")
+        photo = evidence_add(
+            case=self.case,
+            step="register",
+            kind="photo",
+            blob=self.put(b"\x89PNG\r\n\x1a\n" + bytes(64)),
+            actor=self.b.officer,
+            captured_at=at("2026-06-01", 8),
+            original_name="photo.png",
+            media_type="image/png",
+        )
+        self.login(self.b.officer)
+        url = reverse("evidence:evidence_download", args=[photo.pk])
+        response = self.client.post(url, {"reason": "check", "action": "view"})
         self.assertTrue(response["Content-Disposition"].startswith("inline"))
-        self.assertEqual(response["Content-Type"], "video/mp4")
+        self.assertEqual(response["Content-Type"], "image/png")
         self.assertIn("sandbox", response["Content-Security-Policy"])
         drain(response)
         page = evidence_add(
