@@ -32,6 +32,7 @@ from sanxiang.evidence.models import (
     access_commit_content,
     evidence_commit_content,
 )
+from sanxiang.lib import sniff
 from sanxiang.lib.exceptions import AccessDenied, ValidationFailed
 from sanxiang.org.models import ADMIN_ROLES, Role, StaffKind, User
 from sanxiang.org.permissions import roles_of
@@ -212,6 +213,21 @@ def _ingest(blob: StoredBlob, media_type: str, actor: User) -> EvidenceObject:
     return existing
 
 
+def _not_a_recording(blob: StoredBlob) -> str | None:
+    """Why the file cannot be an audio/video recording (its first bytes say photo, PDF, archive, text), or None.
+
+    A recording satisfies the recording gate (RULES.md §13.17); a file merely labelled
+    video/mp4 must not. Unrecognised binary formats pass (``lib.sniff``).
+    """
+    if blob.size == 0:
+        return _("The file is empty.")
+    head = b"".join(blobstore.blob_read_range(blob.sha256, 0, min(blob.size, sniff.HEAD_BYTES) - 1))
+    found = sniff.sniff(head)
+    if found.family in {"", "av"}:
+        return None
+    return _("The file is not an audio or video recording: its content is a %(what)s.") % {"what": found.name}
+
+
 def evidence_add(
     *,
     case: Case,
@@ -252,6 +268,8 @@ def evidence_add(
         errors["file"] = [_("The file is not in the evidence store.")]
     elif blobstore.blob_size(blob.sha256) != blob.size:
         errors["file"] = [_("The stored file does not have the size given.")]
+    elif kind in (EvidenceKind.AUDIO, EvidenceKind.VIDEO) and (problem := _not_a_recording(blob)):
+        errors["file"] = [problem]
     _refuse(errors)
     with transaction.atomic():
         obj = _ingest(blob, texts["media_type"], actor)

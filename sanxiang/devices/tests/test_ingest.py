@@ -35,7 +35,7 @@ from sanxiang.record.models import AuditEvent, LogEntry
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42 body camera footage " * 50
 PHOTO = b"\xff\xd8\xff\xe0 a photo " * 40
-AUDIO = b"RIFF....WAVEfmt an audio recording " * 30
+AUDIO = b"RIFF\x24\x00\x00\x00WAVEfmt an audio recording " * 30
 
 
 def sha(data: bytes) -> str:
@@ -301,7 +301,7 @@ class NotLinkedTests(IngestTestCase):
 class RefusalTests(IngestTestCase):
     def test_a_sidecar_hash_mismatch_is_refused_and_audited(self):
         self.write("DSJ-0001_20260601103000.mp4", VIDEO, {"device_serial": "DSJ-0001", "sha256": sha(b"other")})
-        self.write("DSJ-0001_20260601104000.mp4", PHOTO)
+        self.write("DSJ-0001_20260601104000.mp4", VIDEO + b"another clip")
         code, report = self.run_json()
         self.assertEqual(code, 1)
         files = self.by_name(report)

@@ -285,3 +285,29 @@ class AddFormTests(EvidenceTestCase):
         self.login(self.b.other_officer)
         response = self.client.post(self.url, {"step": "register"})
         self.assertEqual(response.status_code, 404)
+
+
+class NotARecordingTests(EvidencePageTestCase):
+    def test_a_photo_pdf_or_text_declared_as_a_recording_is_refused_and_nothing_recorded(self):
+        from sanxiang.lib.exceptions import ValidationFailed
+
+        before = Evidence.objects.count()
+        for content, what in (
+            (b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(100), "JPEG image"),
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(100), "PDF document"),
+            ("这是一段文字，不是录像。".encode(), "text"),
+            (b"", "empty"),
+        ):
+            with self.subTest(what=what), self.assertRaises(ValidationFailed) as refused:
+                evidence_add(
+                    case=self.case,
+                    step="register",
+                    kind="video",
+                    blob=self.put(content),
+                    actor=self.b.officer,
+                    captured_at=at("2026-06-01", 8),
+                    original_name="clip.mp4",
+                    media_type="video/mp4",
+                )
+            self.assertIn(what, refused.exception.errors["file"][0])
+        self.assertEqual(Evidence.objects.count(), before)

@@ -49,7 +49,7 @@ class ReviewFixTests(TusTestCase):
     def test_an_unreachable_store_is_503_and_keeps_the_bytes_for_a_retry(self):
         location = self.created(5)
         with override_settings(STORAGES={**settings.STORAGES, "evidence": UNREACHABLE}):
-            response = self.patch(location, 0, b"hello")
+            response = self.patch(location, 0, b"\x00ello")
         self.assertEqual(response.status_code, 503, response.content)
         self.assertIn("empty PATCH", response.content.decode())
         upload = Upload.objects.get()
@@ -58,7 +58,7 @@ class ReviewFixTests(TusTestCase):
         response = self.patch(location, 5, b"")
         self.assertEqual(response.status_code, 204, response.content)
         self.assertEqual(response["Sanxiang-Evidence"], str(Evidence.objects.get().pk))
-        self.assertTrue(blob_exists(sha256(b"hello")))
+        self.assertTrue(blob_exists(sha256(b"\x00ello")))
 
     def test_captured_by_must_be_the_sender_a_handler_or_recording_staff_of_the_unit(self):
         for username in ("officer", "officer2", "aux"):

@@ -149,7 +149,7 @@ class TusFlowTests(TusTestCase):
         location = self.client.generic("POST", URL, b"", headers=headers)["Location"]
         chunk = {**TUS, "Upload-Offset": "0", "X-CSRFToken": token}
         response = self.client.generic(
-            "PATCH", location, b"hello", content_type="application/offset+octet-stream", headers=chunk
+            "PATCH", location, b"\x00ello", content_type="application/offset+octet-stream", headers=chunk
         )
         self.assertEqual(response.status_code, 204, response.content)
         self.assertEqual(Evidence.objects.get().added_by, self.b.officer)
@@ -168,14 +168,14 @@ class TusFlowTests(TusTestCase):
 
     def test_a_finished_upload_cannot_be_deleted(self):
         location = self.created(5)
-        self.patch(location, 0, b"hello")
+        self.patch(location, 0, b"\x00ello")
         response = self.client.delete(location, headers=self.auth())
         self.assertEqual(response.status_code, 403)
         self.assertEqual(Evidence.objects.count(), 1)
 
     def test_an_empty_chunk_at_the_end_of_a_finished_upload_answers_its_evidence_again(self):
         location = self.created(5)
-        self.patch(location, 0, b"hello")
+        self.patch(location, 0, b"\x00ello")
         response = self.patch(location, 5, b"")
         self.assertEqual((response.status_code, response["Sanxiang-Evidence"]), (204, str(Evidence.objects.get().pk)))
 
@@ -190,13 +190,13 @@ class TusFlowTests(TusTestCase):
 
     def test_a_refused_evidence_keeps_the_stored_file_and_a_retry_attaches_it(self):
         location = self.created(5)
-        self.patch(location, 0, b"hel")
+        self.patch(location, 0, b"\x00el")
         links = list(CaseHandler.objects.filter(case=self.case).values("user_id", "role"))
         CaseHandler.objects.filter(case=self.case, user=self.b.officer).delete()  # the officer is taken off the case
         response = self.patch(location, 3, b"lo")
         self.assertEqual(response.status_code, 403, response.content)
         self.assertIn("nothing is lost", response.content.decode())
-        self.assertEqual(blob_rehash(sha256(b"hello")), (sha256(b"hello"), 5))
+        self.assertEqual(blob_rehash(sha256(b"\x00ello")), (sha256(b"\x00ello"), 5))
         self.assertEqual(Upload.objects.get().status, UploadStatus.STORED)
         CaseHandler.objects.create(
             case=self.case, **next(link for link in links if link["user_id"] == self.b.officer.pk)
@@ -252,12 +252,12 @@ class MethodOverrideTests(TusTestCase):
         response = self.client.generic(
             "POST",
             location,
-            b"hello",
+            b"\x00ello",
             content_type="application/offset+octet-stream",
             headers={**self.auth(), "Upload-Offset": "0", "X-HTTP-Method-Override": "PATCH"},
         )
         self.assertEqual(response.status_code, 204, response.content)
-        self.assertEqual(Evidence.objects.get().object_id, sha256(b"hello"))
+        self.assertEqual(Evidence.objects.get().object_id, sha256(b"\x00ello"))
 
 
 class Sm3Tests(TusTestCase):
