@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from sanxiang.record import context
@@ -72,16 +72,14 @@ def audit_record(
         detail=detail or {},
         log_salt=new_salt(),
     )
-    # The log entry comes first so the row is inserted once, complete (the table
-    # refuses updates); verify finds the row again by its unique ``log_seq``.
-    with transaction.atomic():
-        receipt = log_record(
-            "audit",
-            actor=event.actor,
-            data={"action": action, "category": str(category), "outcome": str(outcome)},
-            digest=commitment(event.log_salt, audit_commit_content(event)),
-            at=event.at,
-        )
-        event.log_seq = receipt.seq
-        event.save(force_insert=True)
+    # log_record inserts the row once, complete (the table refuses updates), with its entry:
+    # verify finds the row again by its unique ``log_seq`` (direct) or the entry's ``ref`` (outbox).
+    log_record(
+        "audit",
+        actor=event.actor,
+        data={"action": action, "category": str(category), "outcome": str(outcome)},
+        digest=commitment(event.log_salt, audit_commit_content(event)),
+        at=event.at,
+        row=event,
+    )
     return event

@@ -41,6 +41,9 @@ APPEND_ONLY: tuple[tuple[str, bool], ...] = (
     ("evidence.Evidence", True),
     ("evidence.EvidenceAccess", True),
 )
+# Tables whose rows are never changed but are deleted by their one consumer: the outbox, which the
+# sequencer empties in the transaction that appends its rows (RECORD-LOG.md §4 "Scaled").
+NO_UPDATE: tuple[str, ...] = ("record.LogOutbox",)
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION sanxiang_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -67,16 +70,22 @@ def register_sqlite_function(sender: Any, connection: BaseDatabaseWrapper, **kwa
         connection.connection.create_function("sanxiang_maintenance", 0, _maintenance)
 
 
-def _tables() -> list[tuple[str, bool]]:
+def _tables() -> list[tuple[str, bool, bool]]:
+    """(table, refuse UPDATE, refuse DELETE) of every installed append-only table."""
     from sanxiang.record.logged import logged_models
 
     out = []
-    for label, refuse_update in (*APPEND_ONLY, *((label, True) for label in logged_models())):
+    labels = [
+        *((label, refuse_update, True) for label, refuse_update in APPEND_ONLY),
+        *((label, True, True) for label in logged_models()),
+        *((label, True, False) for label in NO_UPDATE),
+    ]
+    for label, refuse_update, refuse_delete in labels:
         try:
             model = apps.get_model(label)
         except LookupError:
             continue  # an app that is not installed
-        out.append((model._meta.db_table, refuse_update))
+        out.append((model._meta.db_table, refuse_update, refuse_delete))
     return out
 
 
@@ -91,12 +100,13 @@ def install(using: str = "default") -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(PG_FUNCTION)
-        for table, refuse_update in _tables():
+        for table, refuse_update, refuse_delete in _tables():
             if table not in existing:
                 continue
             upd, dele, trunc = _trigger_names(table)
             events = [(upd, "UPDATE")] if refuse_update else []
-            events.append((dele, "DELETE"))
+            if refuse_delete:
+                events.append((dele, "DELETE"))
             if connection.vendor == "postgresql":
                 for name, event in events:
                     cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
@@ -131,11 +141,11 @@ def missing(using: str = "default") -> list[str]:
             return []
         present = {row[0] for row in cursor.fetchall()}
     expected = []
-    for table, refuse_update in _tables():
+    for table, refuse_update, refuse_delete in _tables():
         if table not in existing_tables:
             continue
         upd, dele, trunc = _trigger_names(table)
-        expected += ([upd] if refuse_update else []) + [dele]
+        expected += ([upd] if refuse_update else []) + ([dele] if refuse_delete else [])
         if connection.vendor == "postgresql":
             expected.append(trunc)
     return [name for name in expected if name not in present]

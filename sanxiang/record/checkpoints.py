@@ -127,7 +127,13 @@ def _push(checkpoint: Checkpoint, witness: WitnessConfig) -> None:
 
 
 def checkpoint_make(signer: LogSigner | None = None) -> CheckpointResult:
-    """Sign the current tree if it grew since the last checkpoint, then collect witness cosignatures."""
+    """Sign the current tree if it grew since the last checkpoint, then collect witness cosignatures.
+
+    What waits in the outbox (outbox mode) is sequenced first: the checkpoint covers every committed write.
+    """
+    from sanxiang.record.sequencer import sequence_pending
+
+    sequence_pending()
     signer = signer or LogSigner.from_settings()
     checkpoint, created = _sign_current(signer)
     result = CheckpointResult(checkpoint, created)

@@ -9,6 +9,7 @@ O(log n) stored nodes through ``merkle``'s ``subtree_hash`` contract.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -32,6 +33,14 @@ class Receipt:
     origin: str
     seq: int
     leaf_hash: bytes
+
+
+@dataclass(frozen=True)
+class Queued:
+    """What ``log_record`` returns in outbox mode: the outbox row the entry waits in (its ``ob`` to be)."""
+
+    origin: str
+    outbox: int
 
 
 @dataclass(frozen=True)
@@ -80,36 +89,57 @@ def log_append(*, origin: str, entry: dict[str, Any]) -> Receipt:
     if not connection.in_atomic_block:
         raise RuntimeError("log_append must run inside the transaction of the change it records")
     head = _lock_head(connection, origin)
-    seq = head.size
-    body = merkle.canonical_json({**entry, "log": origin, "seq": seq})
-    leaf = merkle.leaf_hash(body)
+    seq, leaf = append_locked(connection, head, origin, [(entry, None, None)])[0]
+    return Receipt(origin, seq, leaf)
+
+
+def append_locked(
+    connection: BaseDatabaseWrapper,
+    head: _Head,
+    origin: str,
+    items: list[tuple[dict[str, Any], int | None, str | None]],
+) -> list[tuple[int, bytes]]:
+    """Append ``items`` (entry, outbox id, ref) after the locked ``head``: entries, completed nodes, new head.
+
+    The caller holds the head lock (``_lock_head``) in its transaction. The
+    outbox id and ref go to the lookup columns of the entry (the sequencer's
+    entries); returns (seq, leaf hash) per item.
+    """
     frontier = merkle.Frontier.from_bytes(head.size, head.frontier)
-    completed = frontier.append(leaf)
-    leaf_sm3: bytes | None = None
-    completed_sm3: list[merkle.Subtree] = []
-    frontier_sm3 = b""
-    if head.sm3:
-        leaf_sm3 = merkle.leaf_hash(body, algorithm=merkle.SM3)
-        tree_sm3 = merkle.Frontier.from_bytes(head.size, head.frontier_sm3, algorithm=merkle.SM3)
-        completed_sm3 = tree_sm3.append(leaf_sm3)  # the same (level, idx) positions as the SHA-256 tree
-        frontier_sm3 = tree_sm3.to_bytes()
+    tree_sm3 = merkle.Frontier.from_bytes(head.size, head.frontier_sm3, algorithm=merkle.SM3) if head.sm3 else None
+    entry_rows: list[Any] = []
+    node_rows: list[Any] = []
+    out: list[tuple[int, bytes]] = []
+    for entry, outbox, ref in items:
+        seq = frontier.size
+        body = merkle.canonical_json({**entry, "log": origin, "seq": seq})
+        leaf = merkle.leaf_hash(body)
+        completed = frontier.append(leaf)
+        leaf_sm3: bytes | None = None
+        completed_sm3: list[merkle.Subtree] = []
+        if tree_sm3 is not None:
+            leaf_sm3 = merkle.leaf_hash(body, algorithm=merkle.SM3)
+            completed_sm3 = tree_sm3.append(leaf_sm3)  # the same (level, idx) positions as the SHA-256 tree
+        entry_rows += [head.id, seq, body, leaf, leaf_sm3, outbox, ref]
+        for n, node in enumerate(completed):
+            node_rows += [head.id, node.level, node.idx, node.hash, completed_sm3[n].hash if tree_sm3 else None]
+        out.append((seq, leaf))
     with connection.cursor() as cursor:
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(items))
         cursor.execute(
-            'INSERT INTO "record_logentry" (log_id, seq, body, leaf_hash, leaf_sm3) VALUES (%s, %s, %s, %s, %s)',
-            [head.id, seq, body, leaf, leaf_sm3],
+            'INSERT INTO "record_logentry" (log_id, seq, body, leaf_hash, leaf_sm3, outbox, ref) VALUES '  # noqa: S608
+            + values,
+            entry_rows,
         )
-        if completed:
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(completed))
-            params: list[Any] = []
-            for n, node in enumerate(completed):
-                params += [head.id, node.level, node.idx, node.hash, completed_sm3[n].hash if head.sm3 else None]
+        if node_rows:
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * (len(node_rows) // 5))
             sql = 'INSERT INTO "record_lognode" (log_id, level, idx, hash, hash_sm3) VALUES ' + values  # noqa: S608
-            cursor.execute(sql, params)
+            cursor.execute(sql, node_rows)
         cursor.execute(
             'UPDATE "record_loghead" SET size = %s, frontier = %s, frontier_sm3 = %s WHERE id = %s',
-            [frontier.size, frontier.to_bytes(), frontier_sm3, head.id],
+            [frontier.size, frontier.to_bytes(), tree_sm3.to_bytes() if tree_sm3 else b"", head.id],
         )
-    return Receipt(origin, seq, leaf)
+    return out
 
 
 def log_root_sm3(origin: str) -> bytes | None:
@@ -212,6 +242,11 @@ def _actor(actor: Any) -> dict[str, Any] | None:
     return {"uid": int(actor.pk), "name": str(getattr(actor, "username", ""))}
 
 
+def log_mode() -> str:
+    """``direct`` or ``outbox`` (``SANXIANG_LOG_MODE``)."""
+    return str(settings.RECORD_LOG_MODE)
+
+
 def log_record(
     kind: str,
     *,
@@ -221,17 +256,25 @@ def log_record(
     data: Mapping[str, Any] | None = None,
     digest: str = "",
     at: dt.datetime | None = None,
-) -> Receipt:
-    """Append one record of ``kind`` to this deployment's log, inside the caller's transaction.
+    row: Any = None,
+) -> Receipt | Queued:
+    """Record one entry of ``kind`` in this deployment's log, inside the caller's transaction.
 
     - ``kind``: what happened, dotted (``case.event``, ``audit``, ``evidence.ingest``, ``evidence.view``…);
     - ``actor``: the acting user (id and login name are logged) or None;
     - ``case_id``: the case concerned, if any;
     - ``ref``: the source row, ``"<app_label.model>:<pk>"``; ``verify`` looks it up;
     - ``data``: public, non-personal facts logged in clear (a file's SHA-256, a size, a step code);
-    - ``digest``: a ``commitment()`` to the source row's content (personal data stays out of the log).
+    - ``digest``: a ``commitment()`` to the source row's content (personal data stays out of the log);
+    - ``row``: the unsaved source row the entry vouches for; it is inserted here, once, complete.
 
     Every entry also carries the time (``ts``, ms since the epoch) and the request id and channel.
+
+    ``SANXIANG_LOG_MODE=direct`` (or a kind in ``SANXIANG_LOG_SYNC_KINDS``): the entry is appended
+    now, under the head lock, and the row is inserted with its ``log_seq``. ``outbox``: the row is
+    inserted first (``log_seq`` stays empty) and the entry, naming the row by ``ref``, waits in the
+    outbox for the sequencer (``record.sequencer``), which runs as soon as this transaction commits;
+    ``ts`` then becomes the sequencing time and the business time moves to ``at``.
     """
     ctx = context.current()
     at = at or timezone.now()
@@ -245,13 +288,41 @@ def log_record(
     }
     if case_id is not None:
         entry["case"] = int(case_id)
-    if ref:
-        entry["ref"] = ref
     if data:
         entry["data"] = dict(data)
     if digest:
         entry["digest"] = digest
-    return log_append(origin=log_origin(), entry=entry)
+    # A savepoint when a row goes with the entry: a failed row insert takes its entry with it.
+    with transaction.atomic() if row is not None else contextlib.nullcontext():
+        if log_mode() == "direct" or kind in settings.RECORD_LOG_SYNC_KINDS:
+            if ref:
+                entry["ref"] = ref
+            receipt = log_append(origin=log_origin(), entry=entry)
+            if row is not None:
+                row.log_seq = receipt.seq
+                row.save(force_insert=True)
+            return receipt
+        if row is not None:
+            row.save(force_insert=True)
+            ref = source_ref(row)
+        if ref:
+            entry["ref"] = ref
+        from sanxiang.record.sequencer import log_enqueue
+
+        return log_enqueue(origin=log_origin(), entry=entry, ref=ref, at=at)
+
+
+def entry_seq(row: Any) -> int | None:
+    """The seq of the entry that vouches for ``row``: its ``log_seq``, or (outbox mode) the sequenced entry naming it.
+
+    None while the row's entry still waits in the outbox.
+    """
+    seq = getattr(row, "log_seq", None)
+    if seq is not None:
+        return int(seq)
+    found = LogEntry.objects.filter(log__origin=log_origin(), ref=source_ref(row)).values_list("seq", flat=True)
+    first = found.first()
+    return int(first) if first is not None else None
 
 
 def source_ref(obj: Any) -> str:

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.record.log import commitment, log_record, new_salt
@@ -58,24 +58,24 @@ class LoggedRow(models.Model):
 def log_insert(row: LoggedRow, *, actor: Any, at: dt.datetime | None = None) -> LoggedRow:
     """Insert ``row`` once, complete, with its log entry, inside the caller's transaction.
 
-    The entry comes first so the row is inserted with its ``log_seq`` (the
-    table refuses updates); both are in one savepoint, so a failed insert
-    takes its entry with it.
+    ``log_record`` inserts the row with its entry in one savepoint (a failed
+    insert takes its entry with it): in direct mode the entry comes first and
+    the row carries its ``log_seq``; in outbox mode the row comes first and its
+    outbox entry names it by ``ref`` (the row's ``log_seq`` stays empty; use
+    ``record.log.entry_seq(row)`` to find its entry). The table refuses updates.
     """
     if row.pk is not None and not row._state.adding:
         raise ValueError("log_insert: the row is already stored; a logged row is never changed")
     row.log_salt = new_salt()
-    with transaction.atomic():
-        receipt = log_record(
-            row.LOG_KIND,
-            actor=actor,
-            case_id=row.log_case_id(),
-            data=row.log_data(),
-            digest=commitment(row.log_salt, row.log_content()),
-            at=at,
-        )
-        row.log_seq = receipt.seq
-        row.save(force_insert=True)
+    log_record(
+        row.LOG_KIND,
+        actor=actor,
+        case_id=row.log_case_id(),
+        data=row.log_data(),
+        digest=commitment(row.log_salt, row.log_content()),
+        at=at,
+        row=row,
+    )
     return row
 
 

@@ -70,8 +70,9 @@ class AuditEvent(models.Model):
 class LogHead(models.Model):
     """The head of one append-only Merkle log (RECORD-LOG.md §2 ``tlog_head``): size and compact frontier.
 
-    Only ``record.log.log_append`` changes it, under a row lock, in the same
-    transaction as the entry it adds.
+    Only ``record.log.log_append`` (direct mode) and the sequencer
+    (``record.sequencer``, outbox mode) change it, under a row lock, in the
+    same transaction as the entries they add.
     """
 
     origin = models.CharField(_("log origin"), max_length=200, unique=True)
@@ -98,14 +99,46 @@ class LogEntry(models.Model):
     body = models.BinaryField(_("entry"))
     leaf_hash = models.BinaryField(_("leaf hash"))
     leaf_sm3 = models.BinaryField(null=True)
+    # Set by the sequencer only (outbox mode): the outbox row the entry came from and the source row it
+    # names — lookup columns that ``verify`` checks against the body, never trusts.
+    outbox = models.BigIntegerField(null=True)
+    ref = models.CharField(max_length=200, null=True, db_index=True)
 
     class Meta:
         verbose_name = _("log entry")
         verbose_name_plural = _("log entries")
-        constraints = [models.UniqueConstraint(fields=["log", "seq"], name="logentry_gapless_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "seq"], name="logentry_gapless_seq"),
+            # A second sequencing of one outbox row fails here (defence in depth beside the head lock).
+            models.UniqueConstraint(fields=["log", "outbox"], name="logentry_outbox_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.log_id}#{self.seq}"
+
+
+class LogOutbox(models.Model):
+    """An entry waiting for the sequencer (RECORD-LOG.md §4 "Scaled"): committed with the business change.
+
+    ``entry`` is the canonical JSON of the entry without what only the
+    sequencer knows (``log``, ``seq``, the sequencing time); its ``ts`` is the
+    business time. The sequencer appends committed rows in id order, in
+    batches, and deletes them in the same transaction. Not tamper-evident
+    until sequenced, so ``verify`` warns about rows older than
+    ``SANXIANG_LOG_OUTBOX_MAX_AGE_SECONDS``; the table refuses UPDATE.
+    """
+
+    origin = models.CharField(max_length=200)
+    entry = models.BinaryField()
+    ref = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("log outbox entry")
+        verbose_name_plural = _("log outbox")
+
+    def __str__(self) -> str:
+        return f"outbox {self.pk} {self.ref}"
 
 
 class LogNode(models.Model):

@@ -14,6 +14,7 @@ Usage::
                          [--anchor NOTE_FILE ...] [--origin ORIGIN] [--json]
     python standalone.py inclusion BUNDLE.json --key VKEY [--json]
     python standalone.py consistency BUNDLE.json --key VKEY [--json]
+    python standalone.py archive DOSSIER.zip --key VKEY [--json]   (a case's archive export)
 
 Exit status: 0 everything verified; 1 a problem was found (each is printed with
 where it is: entry seq, checkpoint size, anchor file); 2 the command itself
@@ -726,6 +727,111 @@ def _consistency(bundle: object, key: Verifier, report: Report) -> None:
         report.problem(where, "the consistency proof does not verify: the new tree does not extend the old one")
 
 
+# --- Archive export (sanxiang-dossier/1, written by sanxiang.documents.export) ---------------------
+
+DOSSIER_FORMAT = "sanxiang-dossier/1"
+DOSSIER_FIXED = ("manifest.json", "checkpoint.txt", "log/export.json")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _zip_members(archive: Any, report: Report) -> dict[str, bytes]:
+    """Every member's bytes (CRC-checked by zipfile); fixed timestamps and no duplicate names."""
+    members: dict[str, bytes] = {}
+    for info in archive.infolist():
+        if info.filename in members:
+            report.problem(info.filename, "appears twice in the ZIP")
+        if info.date_time != ZIP_TIME or info.comment or info.extra:
+            report.problem(info.filename, "member header changed (timestamp, comment or extra field)")
+        try:
+            members[info.filename] = archive.read(info)
+        except Exception as exc:  # zipfile.BadZipFile on a CRC mismatch, zlib.error on broken data
+            report.problem(info.filename, f"unreadable: {exc}")
+    if archive.comment:
+        report.problem("zip", "the archive has a comment")
+    return members
+
+
+def _archive_bundle(members: dict[str, bytes], name: str, key: Verifier, note: str, report: Report) -> dict[str, Any]:
+    """Verify the inclusion bundle ``name`` against ``checkpoint.txt``; return its entry body (or {})."""
+    try:
+        bundle = json.loads(members[name])
+    except (KeyError, ValueError):
+        report.problem(name, "missing or not JSON")
+        return {}
+    sub = verify_inclusion_bundle(bundle, key)
+    for problem in sub.problems:
+        report.problem(f"{name} {problem.where}", problem.message)
+    if bundle.get("checkpoint") != note:
+        report.problem(name, "leads to another checkpoint than checkpoint.txt")
+    try:
+        body = json.loads(b64decode(bundle.get("body"), "body"))
+    except (VerifyError, ValueError):
+        report.problem(name, "has no entry body")
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _archive_files(manifest: dict[str, Any], members: dict[str, bytes], report: Report) -> None:
+    listed = set()
+    for item in manifest.get("files", []):
+        path = item.get("path")
+        listed.add(path)
+        data = members.get(path)
+        if data is None:
+            report.problem(str(path), "listed in the manifest but missing")
+        elif hashlib.sha256(data).hexdigest() != item.get("sha256") or len(data) != item.get("size"):
+            report.problem(str(path), "its SHA-256 or size differs from the manifest")
+    bundles = {f"log/{seq}.json" for seq in manifest.get("log_entries", [])}
+    for name in members:
+        if name not in listed and name not in bundles and name not in DOSSIER_FIXED:
+            report.problem(name, "not listed in the manifest")
+
+
+def _archive_documents(
+    manifest: dict[str, Any], members: dict[str, bytes], key: Verifier, note: str, report: Report
+) -> None:
+    for seq in manifest.get("log_entries", []):
+        _archive_bundle(members, f"log/{seq}.json", key, note, report)
+    for doc in manifest.get("documents", []):
+        body = _archive_bundle(members, f"log/{doc.get('log_seq')}.json", key, note, report)
+        if body.get("kind") != "documents.issue" or body.get("data", {}).get("sha256") != doc.get("sha256"):
+            report.problem(str(doc.get("path")), "the log entry does not state this document's SHA-256")
+
+
+def verify_archive(path: str, key: Verifier) -> Report:
+    """Check a dossier export: checkpoint signature, every proof, the manifest against the log, every file."""
+    import zipfile
+
+    report = Report("archive")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = _zip_members(archive, report)
+    except (OSError, zipfile.BadZipFile) as exc:
+        report.problem("zip", f"not a readable ZIP: {exc}")
+        return report
+    try:
+        note = members["checkpoint.txt"].decode("utf-8")
+        checkpoint = open_checkpoint(note, key).checkpoint
+        manifest = json.loads(members["manifest.json"])
+    except (KeyError, UnicodeDecodeError, ValueError) as exc:
+        report.problem("archive", f"checkpoint or manifest missing or invalid: {exc}")
+        return report
+    if not isinstance(manifest, dict) or manifest.get("format") != DOSSIER_FORMAT:
+        report.problem("manifest.json", f"not a {DOSSIER_FORMAT} manifest")
+        return report
+    export = _archive_bundle(members, "log/export.json", key, note, report)
+    if (
+        export.get("kind") != "documents.export"
+        or export.get("data", {}).get("manifest_sha256") != hashlib.sha256(members["manifest.json"]).hexdigest()
+    ):
+        report.problem("manifest.json", "its SHA-256 is not the one the log's export entry states")
+    _archive_files(manifest, members, report)
+    _archive_documents(manifest, members, key, note, report)
+    report.facts.update(origin=checkpoint.origin, size=checkpoint.size, case=manifest.get("case_id"),
+                        documents=len(manifest.get("documents", [])), files=len(manifest.get("files", [])))  # fmt: skip
+    return report
+
+
 # --- Command line ---------------------------------------------------------------------------------
 
 
@@ -746,6 +852,7 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument(
         "--origin", help="The log's origin (default: the export header's, checked against the checkpoints)"
     )
+    commands.add_parser("archive", help="Check a dossier export ZIP (sanxiang-dossier/1)").add_argument("export")
     for name in ("inclusion", "consistency"):
         commands.add_parser(name, help=f"Check a sanxiang-{name}/1 bundle").add_argument("bundle")
     for sub in commands.choices.values():
@@ -800,7 +907,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         key = _verifier(args.key, "--key")
         if key.alg != ALG_ED25519:
             raise UsageError("--key is a log key (Ed25519, type 0x01), not a witness key")
-        report = _run_log(args, key) if args.command == "log" else _run_bundle(args, key)
+        if args.command == "archive":
+            report = verify_archive(args.export, key)
+        else:
+            report = _run_log(args, key) if args.command == "log" else _run_bundle(args, key)
     except UsageError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

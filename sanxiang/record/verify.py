@@ -33,10 +33,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sanxiang.record import appendonly, merkle, note
+from sanxiang.record import appendonly, merkle, note, verify_outbox
 from sanxiang.record.checkpoints import sm3_root_of
 from sanxiang.record.log import log_origin
 from sanxiang.record.models import Checkpoint, Cosignature, LogEntry, LogHead, LogNode
@@ -71,8 +70,11 @@ class Report:
     blobs: int = 0
     trust_anchor: str = ""
     seconds: float = 0.0
+    pending: int = 0  # entries waiting in the outbox (outbox mode)
+    pending_oldest_seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # not failures, but to act on (a stalled sequencer)
     suppressed: dict[str, int] = field(default_factory=dict)  # problems past the cap, by check
     _kept: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -112,6 +114,7 @@ class Options:
     anchors: tuple[str, ...] = ()  # signed checkpoint notes held outside (witness copies, paper register)
     fetch_witnesses: bool = True
     cases: bool = True
+    drain: bool = True  # sequence what waits in the outbox first (RECORD-LOG.md §4 "Scaled")
     progress: Callable[[int, int], None] | None = None  # (entries done, total)
 
 
@@ -324,13 +327,15 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
     for lo in range(0, size, CHUNK):
         hi = min(lo + CHUNK, size)
         stored_nodes = _stored_nodes(head, lo, hi)
-        rows = _rows_by_seq(report, lo, hi)
-        for seq, body, leaf, leaf_sm3 in (
-            LogEntry.objects.filter(log=head, seq__gte=lo, seq__lt=hi)
+        chunk = [
+            (seq, bytes(body), bytes(leaf), leaf_sm3, outbox, ref, _parse(bytes(body)))
+            for seq, body, leaf, leaf_sm3, outbox, ref in LogEntry.objects.filter(log=head, seq__gte=lo, seq__lt=hi)
             .order_by("seq")
-            .values_list("seq", "body", "leaf_hash", "leaf_sm3")
-        ):
-            body, leaf = bytes(body), bytes(leaf)
+            .values_list("seq", "body", "leaf_hash", "leaf_sm3", "outbox", "ref")
+        ]
+        rows = _rows_by_seq(report, lo, hi)
+        verify_outbox.rows_by_ref(report, ((seq, parsed[0]) for seq, *_rest, parsed in chunk), rows)
+        for seq, body, leaf, leaf_sm3, outbox, ref, (entry, parse_error) in chunk:
             where = _("entry %(seq)d") % {"seq": seq}
             if seq != expected:
                 report.add(
@@ -345,14 +350,9 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
             computed = merkle.leaf_hash(body)
             if computed != leaf:
                 report.add("entries", where, _("the stored leaf hash is not the hash of the stored body"))
-            try:
-                entry = json.loads(body.decode())
-            except ValueError:
-                report.add("entries", where, _("the body is not JSON"))
-                entry = {}
-            if not isinstance(entry, dict):
-                report.add("entries", where, _("the body is not a JSON object"))
-                entry = {}
+            if parse_error:
+                report.add("entries", where, parse_error)
+            verify_outbox.check_columns(report, where, entry, outbox, ref)
             if entry.get("seq") != seq or entry.get("log") != report.origin:
                 report.add("entries", where, _("the body does not name its own place (log, seq)"))
             ts = entry.get("ts")
@@ -440,15 +440,27 @@ def _check_entries(report: Report, head: LogHead, targets: list[_Target], option
                 _("signed at %(signed)d entries but the log holds %(size)d: entries were deleted")
                 % {"signed": target.size, "size": size},
             )
-    # Rows that never entered the log.
+    # Rows that never entered the log: claiming an entry past the end, or named by no entry (outbox mode).
     for kind, source in known_sources.items():
-        stray = source.model._default_manager.filter(Q(log_seq__isnull=True) | Q(log_seq__gte=size + _grace(head)))
+        stray = source.model._default_manager.filter(log_seq__gte=size + _grace(head))
         for row in stray[:50]:
             report.add(
                 "rows",
                 _("%(kind)s record %(pk)s (%(what)s)") % {"kind": kind, "pk": row.pk, "what": source.describe(row)},
                 _("not in the log"),
             )
+    verify_outbox.check_unsequenced(report, head)
+
+
+def _parse(body: bytes) -> tuple[dict[str, Any], str]:
+    """The entry of a body, or {} and what is wrong with it."""
+    try:
+        entry = json.loads(body.decode())
+    except ValueError:
+        return {}, _("the body is not JSON")
+    if not isinstance(entry, dict):
+        return {}, _("the body is not a JSON object")
+    return entry, ""
 
 
 def _grace(head: LogHead) -> int:
@@ -499,7 +511,14 @@ def verify(options: Options | None = None) -> Report:
     On PostgreSQL every check reads one snapshot (REPEATABLE READ), so appends made while it runs
     cannot show as false discrepancies. (SQLite's write-locking transactions would block the
     platform for the whole run, so there each query reads the latest committed state.)
+
+    First (``Options.drain``) the outbox is sequenced, so that every committed row can be checked
+    against its entry; what still waits (committed meanwhile) is reported with its age.
     """
+    if options is None or options.drain:
+        from sanxiang.record.sequencer import sequence_pending
+
+        sequence_pending()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -537,6 +556,7 @@ def _verify(options: Options | None = None) -> Report:
     if head.pk:
         _check_entries(report, head, targets, options)
     else:
+        verify_outbox.check_unsequenced(report, head)
         for target in targets:
             report.add(
                 "tree", target.where, _("signed at %(signed)d entries but the log is empty") % {"signed": target.size}

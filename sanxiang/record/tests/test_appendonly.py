@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from sanxiang.record import appendonly
 from sanxiang.record.actions import audit_record
 from sanxiang.record.models import AuditCategory, AuditEvent, LogEntry, LogHead, LogNode
+from sanxiang.record.sequencer import sequence_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def _some_rows():
     for i in range(3):
         audit_record(actor=None, action=f"test.{i}", category=AuditCategory.SECURITY)
+    sequence_pending()  # outbox mode: the entries exist once sequenced
     return AuditEvent.objects.order_by("id").last()
 
 

@@ -12,6 +12,7 @@ from sanxiang.record import merkle, note
 from sanxiang.record.actions import audit_record
 from sanxiang.record.checkpoints import checkpoint_make
 from sanxiang.record.models import AuditCategory, LogEntry
+from sanxiang.record.sequencer import sequence_pending
 from sanxiang.record.signer import LogSigner
 
 
@@ -26,6 +27,7 @@ class LogApiTests(CaseTestCase):
         assert first is not None and second is not None
         self.first, self.second = first, second
         audit_record(actor=None, action="test.unsigned", category=AuditCategory.DATA)
+        sequence_pending()  # outbox mode: in the log, not yet signed
         self.verifier = note.Verifier.parse(LogSigner.from_settings().vkey())
 
     def test_key_and_latest_checkpoint_are_public_and_verify(self):

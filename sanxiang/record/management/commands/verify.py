@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--entry", type=int, metavar="SEQ", help="print one entry's inclusion bundle")
         parser.add_argument("--consistency", type=int, nargs=2, metavar=("OLD", "NEW"), help="print a bundle")
         parser.add_argument("--progress", action="store_true", help="show progress on stderr")
+        parser.add_argument("--no-drain", action="store_true", help="do not sequence the outbox first")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["entry"] is not None:
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                 anchors=tuple(anchors),
                 fetch_witnesses=not options["no_witnesses"],
                 progress=progress,
+                drain=not options["no_drain"],
             )
         )
         if options["json"]:
@@ -81,6 +83,8 @@ class Command(BaseCommand):
         else:
             for problem in report.problems:
                 self.stdout.write(str(problem))
+            for line in report.warnings:
+                self.stderr.write(f"warning: {line}")
             for line in report.notes:
                 self.stderr.write(f"note: {line}")
             summary = (
