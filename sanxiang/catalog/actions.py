@@ -105,6 +105,8 @@ def av_list_approve(*, actor: User, av_list: AVList) -> AVList:
     av_list = AVList.objects.select_for_update().get(pk=av_list.pk)
     if av_list.approved_at is not None:
         raise DomainError(_("This version is approved already."))
+    if not av_list.items.exists():
+        raise DomainError(_("A list without items cannot be approved."))
     av_list.approved_by = actor
     av_list.approved_at = timezone.now()
     av_list.save(update_fields=["approved_by", "approved_at"])

@@ -6,14 +6,21 @@ The articles are those of the national laws and regulations as commonly
 cited in urban-management decisions; a real bureau adds its province's
 regulations and its 裁量基准. ``demo_catalog_build`` is idempotent: a code
 already in the catalogue is kept as it is.
+
+``demo_review_catalogue_build`` adds the demo bureau's 法制审核目录清单,
+approved and in force (its thresholds are the demo bureau's, not law).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils import timezone
+
 from sanxiang.catalog.actions import violation_create
-from sanxiang.catalog.models import Violation
+from sanxiang.catalog.actions_review import review_catalogue_approve, review_catalogue_create, review_rule_add
+from sanxiang.catalog.models import CaseFlag, MajorGround, ReviewCatalogue, RuleKind, Violation
 from sanxiang.org.demo import CATEGORIES
 from sanxiang.org.models import EnforcementCategory, User
 
@@ -98,3 +105,63 @@ def demo_catalog_build(*, actor: User) -> dict[str, Violation]:
         if existing is not None:
             found[spec.code] = existing
     return found
+
+
+# --- The demo bureau's 法制审核目录清单 ------------------------------------------------------------
+
+REVIEW_DEMO_VERSION = "演示局2026版"
+_OWN = "本局法制审核目录清单（演示数据，非法定标准）"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    label: str
+    ground: str
+    kind: str
+    amount_yuan: int | None = None
+    penalty_type: str = ""
+    flag: str = ""
+    basis: str = ""
+    collective: bool = False
+
+
+#: The figures are the demo bureau's own (they mirror the hearing thresholds of the settings), not law.
+REVIEW_RULES: tuple[RuleSpec, ...] = (
+    RuleSpec("fine-person", "对自然人处以一万元以上罚款", MajorGround.AGENCY, RuleKind.FINE_PERSON, 10_000, basis=_OWN),
+    RuleSpec("fine-org", "对法人或者其他组织处以十万元以上罚款", MajorGround.AGENCY, RuleKind.FINE_ORGANISATION, 100_000, basis=_OWN),
+    RuleSpec("confiscation", "没收违法所得或者非法财物价值五万元以上", MajorGround.AGENCY, RuleKind.CONFISCATION, 50_000, basis=_OWN),
+    RuleSpec("revoke-licence", "吊销许可证件", MajorGround.AGENCY, RuleKind.PENALTY_TYPE, penalty_type="revoke_licence",
+             basis=f"{_OWN}；《行政处罚法》第六十三条"),
+    RuleSpec("suspend-close", "责令停产停业、责令关闭、限制从业", MajorGround.AGENCY, RuleKind.PENALTY_TYPE,
+             penalty_type="restrict_activity", basis=f"{_OWN}；《行政处罚法》第六十三条"),
+    RuleSpec("demolition", "作出限期拆除、强制拆除违法建设决定", MajorGround.PUBLIC_INTEREST, RuleKind.CASE_FLAG,
+             flag=CaseFlag.DEMOLITION, basis=f"{_OWN}；《行政强制法》第四十四条", collective=True),
+    RuleSpec("public-interest", "涉及重大公共利益", MajorGround.PUBLIC_INTEREST, RuleKind.CASE_FLAG,
+             flag=CaseFlag.PUBLIC_INTEREST, basis="《行政处罚法》第五十八条第一款第（一）项", collective=True),
+    RuleSpec("social-impact", "可能造成重大社会影响或者引发社会风险", MajorGround.SOCIAL_IMPACT, RuleKind.CASE_FLAG,
+             flag=CaseFlag.SOCIAL_IMPACT, basis="国办发〔2018〕118号", collective=True),
+    RuleSpec("complex", "案件情况疑难复杂、涉及多个法律关系", MajorGround.COMPLEX, RuleKind.CASE_FLAG,
+             flag=CaseFlag.COMPLEX, basis="《行政处罚法》第五十八条第一款第（三）项", collective=True),
+)  # fmt: skip
+
+
+@transaction.atomic
+def demo_review_catalogue_build(*, actor: User) -> ReviewCatalogue:
+    """An approved 法制审核目录清单 in force from today (kept as it is when the demo version exists).
+
+    ``actor`` is the system user (it holds both the drafting and the approving
+    permission). Every step goes through the catalogue's actions.
+    """
+    catalogue = ReviewCatalogue.objects.filter(version=REVIEW_DEMO_VERSION).first()
+    if catalogue is not None and catalogue.approval_row is not None:
+        return catalogue
+    if catalogue is None:
+        catalogue = review_catalogue_create(
+            actor=actor, version=REVIEW_DEMO_VERSION, effective_from=timezone.localdate(), note=_OWN
+        )
+    present = set(catalogue.rules.values_list("code", flat=True))
+    for spec in REVIEW_RULES:
+        if spec.code not in present:
+            review_rule_add(actor=actor, catalogue=catalogue, **vars(spec))
+    return review_catalogue_approve(actor=actor, catalogue=catalogue)
