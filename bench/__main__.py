@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark under bench/ and print figures with their same-run reference ratios.
 
 ``python -m bench`` runs them all with their defaults; ``python -m bench <name> [options]``
-runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case, blobs, log, tus, verify_blobs.
+runs one, passing the options on (``python -m bench case --cases 10000``). Names: merkle, case, blobs, log, tus, verify_blobs, publicity, documents.
 """
 
 import sys
@@ -44,6 +44,18 @@ def _tus() -> None:
     main()
 
 
+def _publicity() -> None:
+    from bench.publicity_bench import main
+
+    main()
+
+
+def _documents() -> None:
+    from bench.documents_bench import main
+
+    main()
+
+
 BENCHES: dict[str, Callable[[], None]] = {
     "merkle": _merkle,
     "case": _case,
@@ -51,6 +63,8 @@ BENCHES: dict[str, Callable[[], None]] = {
     "log": _log,
     "tus": _tus,
     "verify_blobs": _verify_blobs,
+    "publicity": _publicity,
+    "documents": _documents,
 }
 
 if len(sys.argv) > 1 and sys.argv[1] in BENCHES:

@@ -43,6 +43,7 @@ from sanxiang.lib.exceptions import (
     InvalidTransition,
     ValidationFailed,
 )
+from sanxiang.publicity.api import router as publicity_router
 from sanxiang.record.api import router as log_router
 
 DESCRIPTION = """
@@ -132,3 +133,4 @@ api.exception_handler(DomainError)(_domain_error("refused", 409))
 
 api.add_router("/cases/", cases_router, tags=["cases"])
 api.add_router("/log/", log_router)
+api.add_router("/public/", publicity_router)

@@ -83,6 +83,20 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+# How logged writes reach the record log (RECORD-LOG.md §4): "direct" appends inside the business
+# transaction (the head row is locked until it commits); "outbox" writes an outbox row there and a
+# sequencer appends committed rows in batches (scales on PostgreSQL, where commits of concurrent
+# writers overlap). Kinds in SANXIANG_LOG_SYNC_KINDS are appended directly in either mode.
+RECORD_LOG_MODE = env_choice(
+    "SANXIANG_LOG_MODE",
+    "outbox" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "direct",
+    frozenset({"direct", "outbox"}),
+)
+RECORD_LOG_SYNC_KINDS = env_list("SANXIANG_LOG_SYNC_KINDS", ["evidence.view", "evidence.download", "evidence.export"])
+RECORD_OUTBOX_MAX_AGE_SECONDS = env_int("SANXIANG_LOG_OUTBOX_MAX_AGE_SECONDS", 5, minimum=1)
+RECORD_SEQUENCER_BATCH = env_int("SANXIANG_LOG_SEQUENCER_BATCH", 1000, minimum=1)
+# Sequence the outbox right after each committing request (off: only `sanxiang sequence --loop` / the signer do).
+RECORD_SEQUENCE_ON_COMMIT = env_bool("SANXIANG_LOG_SEQUENCE_ON_COMMIT", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -213,6 +227,46 @@ HEARING_FINE_THRESHOLD_PERSON = env_int("SANXIANG_HEARING_FINE_THRESHOLD_PERSON"
 HEARING_FINE_THRESHOLD_ORGANISATION = env_int("SANXIANG_HEARING_FINE_THRESHOLD_ORGANISATION", 100000, minimum=1)
 HEARING_CONFISCATION_THRESHOLD = env_int("SANXIANG_HEARING_CONFISCATION_THRESHOLD", 10000, minimum=1)
 STATEMENT_WINDOW_WORKING_DAYS = env_int("SANXIANG_STATEMENT_WINDOW_WORKING_DAYS", 3, minimum=1, maximum=30)
+# 法制审核 (APL Art. 58): when on, every decision outside the simple procedure is treated as major and
+# reviewed (some bureaus review all general-procedure decisions); off, the 法制审核目录清单 decides.
+REVIEW_ALL_GENERAL = env_bool("SANXIANG_REVIEW_ALL_GENERAL", False)
+
+# --- Documents (RULES.md §8, §13.12): numbers, remedies printed in decisions, signing, dossier retention.
+# Number patterns per document type override the defaults of documents/doctypes.py, as
+# "type=pattern;type=pattern" (e.g. "penalty_decision=铁西城管罚决字〔{year}〕第{n:03d}号").
+DOCUMENT_NUMBER_PATTERNS = {
+    code.strip(): _number_pattern("SANXIANG_DOCUMENT_NUMBER_PATTERNS", pattern.strip())
+    for code, _sep, pattern in (
+        item.partition("=") for item in (env_str("SANXIANG_DOCUMENT_NUMBER_PATTERNS", "") or "").split(";") if item
+    )
+}
+# The 复议机关 printed in decisions when the agency record names none (ARL Art. 24), and the court (ALL Art. 18).
+DOCUMENT_REVIEW_BODY = env_str("SANXIANG_DOCUMENT_REVIEW_BODY", "四平市铁西区人民政府") or ""
+DOCUMENT_COURT = env_str("SANXIANG_DOCUMENT_COURT", "四平市铁西区人民法院") or ""
+# The verification URL in every QR code is PUBLIC_BASE_URL + /d/<id>/.
+PUBLIC_BASE_URL = (env_str("SANXIANG_PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# The bureau's signing certificate and key (PEM). Embedded mode makes a self-signed pair on first use
+# (`sanxiang documents_keygen`); production needs the bureau's files.
+DOCUMENT_SIGNING_CERT_FILE = env_path("SANXIANG_DOCUMENT_SIGNING_CERT_FILE", DATA_DIR / "keys" / "documents.cert.pem")
+DOCUMENT_SIGNING_KEY_FILE = env_path("SANXIANG_DOCUMENT_SIGNING_KEY_FILE", DATA_DIR / "keys" / "documents.key.pem")
+DOCUMENT_SIGNING_KEY_PASSPHRASE = env_secret("SANXIANG_DOCUMENT_SIGNING_KEY_PASSPHRASE")
+# Electronic service links stay open this many days.
+DOCUMENT_SERVICE_LINK_DAYS = env_int("SANXIANG_DOCUMENT_SERVICE_LINK_DAYS", 30, minimum=1, maximum=365)
+# Retention of penalty dossiers (国家档案局令第8号 Art. 6; classification UNCONFIRMED, RULES.md §8.2):
+# 永久 for licence revocation, closure or a fine of at least this many yuan; 30 years for other decided
+# penalties; 10 years for the rest (no penalty, not registered, inspections).
+DOSSIER_PERMANENT_FINE_YUAN = env_int("SANXIANG_DOSSIER_PERMANENT_FINE_YUAN", 100000, minimum=1)
+# 归档 is refused until every checklist item has an issued document (RULES.md §13.18). Switch off only
+# for tests of other parts that walk cases to the archive without printing documents.
+DOSSIER_ARCHIVE_GATE = env_bool("SANXIANG_DOSSIER_ARCHIVE_GATE", True)
+# Archive exports carry evidence files up to this size; larger files (audio/video) go in by hash only.
+EXPORT_EVIDENCE_MAX_BYTES = env_int("SANXIANG_EXPORT_EVIDENCE_MAX_MB", 20, minimum=0) * 1024 * 1024
+# The review period in working days from a complete package: none national, a local example of 7
+# (RULES.md §3.3, UNCONFIRMED for Jilin/Siping).
+REVIEW_WORKING_DAYS = env_int("SANXIANG_REVIEW_WORKING_DAYS", 7, minimum=1, maximum=60)
+# 集体讨论 (APL Art. 57 para 2) sets no quorum: at least three people incl. the chairing leader, so that
+# no one or two decide alone and a majority exists.
+COLLECTIVE_DISCUSSION_MIN_PARTICIPANTS = env_int("SANXIANG_COLLECTIVE_DISCUSSION_MIN_PARTICIPANTS", 3, minimum=2)
 
 # --- Language, time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -290,6 +344,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SANXIANG_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF they lay out at INFO ("Step 2 - Fetching and parsing CSS").
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # --- Record log (RECORD-LOG.md): the tamper-evident log of every case event, evidence file and audit event.
@@ -311,3 +367,23 @@ RECORD_WITNESSES = env_list("SANXIANG_WITNESSES", [])
 # it takes effect for a log begun with it on (it cannot be added to an existing log).
 RECORD_LOG_SM3 = env_bool("SANXIANG_LOG_SM3", False)
 RECORD_CHECKPOINT_INTERVAL_SECONDS = env_int("SANXIANG_CHECKPOINT_INTERVAL_SECONDS", 60, minimum=1)
+
+# --- Publicity (行政执法公示, RULES.md §3.1, §10, §13.16) -----------------------------------
+# 事后公开 deadlines in working days from the decision: 行政处罚 7 (双公示), other enforcement decisions 20 (118号).
+PUBLICITY_PENALTY_WORKING_DAYS = env_int("SANXIANG_PUBLICITY_PENALTY_WORKING_DAYS", 7, minimum=1, maximum=60)
+PUBLICITY_OTHER_WORKING_DAYS = env_int("SANXIANG_PUBLICITY_OTHER_WORKING_DAYS", 20, minimum=1, maximum=60)
+# Publication periods in months by kind (UNCONFIRMED for urban management; 总局令第45号 analogy: 3 years).
+PUBLICITY_PERIOD_MONTHS_PENALTY = env_int("SANXIANG_PUBLICITY_PERIOD_MONTHS_PENALTY", 36, minimum=1, maximum=600)
+PUBLICITY_PERIOD_MONTHS_OTHER = env_int("SANXIANG_PUBLICITY_PERIOD_MONTHS_OTHER", 12, minimum=1, maximum=600)
+# Mask the penalised natural person's name (张三 → 张某某); RULES.md §15.10 UNCONFIRMED for Jilin.
+PUBLICITY_MASK_PERSON_NAMES = env_bool("SANXIANG_PUBLICITY_MASK_PERSON_NAMES", True)
+# 纠错 reports accepted per client per hour.
+PUBLICITY_CORRECTIONS_PER_HOUR = env_int("SANXIANG_PUBLICITY_CORRECTIONS_PER_HOUR", 5, minimum=1, maximum=1000)
+# Push to the provincial platform: the endpoint (empty: no push), the HMAC-SHA256 key, retries.
+PUBLICITY_PUSH_URL = env_str("SANXIANG_PUBLICITY_PUSH_URL", "") or ""
+PUBLICITY_PUSH_KEY = env_secret("SANXIANG_PUBLICITY_PUSH_KEY") or ""
+PUBLICITY_PUSH_TIMEOUT_SECONDS = env_int("SANXIANG_PUBLICITY_PUSH_TIMEOUT_SECONDS", 10, minimum=1, maximum=300)
+PUBLICITY_PUSH_BACKOFF_SECONDS = env_int("SANXIANG_PUBLICITY_PUSH_BACKOFF_SECONDS", 30, minimum=0, maximum=3600)
+PUBLICITY_PUSH_MAX_ATTEMPTS = env_int("SANXIANG_PUBLICITY_PUSH_MAX_ATTEMPTS", 12, minimum=1, maximum=100)
+# Cache lifetime of public pages (Cache-Control max-age, seconds).
+PUBLICITY_CACHE_SECONDS = env_int("SANXIANG_PUBLICITY_CACHE_SECONDS", 60, minimum=0, maximum=86400)

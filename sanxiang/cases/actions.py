@@ -470,19 +470,37 @@ def case_hold_hearing(*, actor: User, case: Case, record: str, report: str) -> C
 
 @transaction.atomic
 def case_decide(
-    *, actor: User, case: Case, types: Sequence[str], fine_fen: int = 0, confiscation_fen: int = 0, reasons: str = ""
+    *,
+    actor: User,
+    case: Case,
+    types: Sequence[str],
+    fine_fen: int = 0,
+    confiscation_fen: int = 0,
+    reasons: str = "",
+    discretion_tier: str = "",
+    discretion_reason: str = "",
 ) -> Case:
-    """行政处罚决定 (APL Art. 57, 59): never heavier than notified; after the windows or a waiver; after a requested hearing."""
+    """行政处罚决定 (APL Art. 57, 59): never heavier than notified; after the windows or a waiver; after a requested hearing.
+
+    Major decisions wait for a passed legal review and, where required, a collective discussion
+    (``review.guards``). ``discretion_tier``/``discretion_reason``: the baseline tier applied and why a
+    penalty outside it (otherwise the reviewed draft's). After a hearing the decision cites the hearing
+    record (APL Art. 65): the payload names its event.
+    """
     penalty = _penalty(types, fine_fen, confiscation_fen)
     changes = {"facts.decided_penalty": penalty.to_json(), "facts.decided_on": timezone.localdate().isoformat()}
-    return case_transition(
-        case=case,
-        code="decide",
-        actor=actor,
-        changes=changes,
-        params={"penalty": penalty.to_json()},
-        payload={"reasons": reasons.strip()},
+    payload: dict[str, Any] = {"reasons": reasons.strip()}
+    if discretion_reason.strip():
+        payload["discretion_reason"] = discretion_reason.strip()
+    hearing = (
+        case.events.filter(transition="hold_hearing").order_by("-seq").first()
+        if case.facts.get("hearing_held")
+        else None
     )
+    if hearing is not None:
+        payload["hearing_record_event"] = hearing.seq
+    params = {"penalty": penalty.to_json(), "discretion_tier": discretion_tier, "discretion_reason": discretion_reason}
+    return case_transition(case=case, code="decide", actor=actor, changes=changes, params=params, payload=payload)
 
 
 SERVICE_METHODS = frozenset({"direct", "left", "mail", "electronic", "public_notice"})

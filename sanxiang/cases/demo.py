@@ -37,6 +37,7 @@ from sanxiang.cases.actions_compulsory import MeasureSubject, case_apply_measure
 from sanxiang.cases.actions_inspection import case_conclude_inspection, case_record_inspection, case_start_inspection
 from sanxiang.cases.actions_simple import case_collect_on_the_spot, case_decide_on_the_spot, case_file_record
 from sanxiang.cases.models import Case, CaseSource, IdType, Party, PartyKind
+from sanxiang.cases.penalties import Penalty, PenaltyType
 from sanxiang.catalog.demo import category_find
 from sanxiang.catalog.models import Violation
 from sanxiang.evidence.demo import demo_recording
@@ -49,6 +50,7 @@ from sanxiang.org.permissions import roles_of
 from sanxiang.org.selectors import EnforcementAct, officer_qualification
 from sanxiang.procedures.calendar import db_calendar
 from sanxiang.procedures.definitions.inspection import RESULT_COMPLIANT, RESULT_VIOLATION_FOUND
+from sanxiang.review.demo import demo_review_before_decision, demo_waiting_for_review
 
 # --- The parties (fictional; valid check characters) ---------------------------------------------
 
@@ -119,6 +121,8 @@ class GeneralSpec:
     report: str = ""
     proposal: str = ""
     fine_yuan: int = 0
+    #: A ground added by hand that makes the decision major and collective (APL Art. 57 para 2, 58 (一)).
+    major_reason: str = ""
 
 
 _QA_OPENING = (
@@ -172,6 +176,7 @@ GENERAL: tuple[GeneralSpec, ...] = (
         report="经调查，当事人未经同意擅自设置大型户外广告，事实清楚，证据确凿。",
         proposal="依据《城市市容和环境卫生管理条例》第三十六条第（一）项，责令限期拆除，并处罚款3000元。",
         fine_yuan=3_000,
+        major_reason="大型户外广告牌设置于临街楼体外墙，存在坠落风险，涉及重大公共利益（公共安全）。",
     ),
     GeneralSpec(
         "e", "archived",
@@ -419,6 +424,11 @@ def _decide_and_serve(spec: GeneralSpec, team: Team, case: Case) -> Case:
     case = actions.case_waive_rights(
         actor=officer, case=case, signed_on=today, note="当事人书面表示放弃陈述、申辩权利。"
     )
+    # A major decision waits for a passed legal review (APL Art. 58): the demo reviews it first.
+    demo_review_before_decision(
+        case=case, author=officer, penalty=Penalty(frozenset({PenaltyType.FINE}), spec.fine_yuan * 100),
+        facts=spec.report, basis=spec.proposal, major_reason=spec.major_reason, head=team.head,
+    )  # fmt: skip
     case = actions.case_decide(
         actor=team.head, case=case, types=["fine"], fine_fen=spec.fine_yuan * 100, reasons=spec.report
     )
@@ -435,7 +445,9 @@ def _pay_and_archive(spec: GeneralSpec, team: Team, case: Case) -> Case:
     )  # fmt: skip
     case = actions.case_record_execution(actor=officer, case=case, note="罚款已在指定银行全额缴纳。")
     case = actions.case_close(actor=team.head, case=case, report="当事人已履行行政处罚决定，违法行为已改正，案件办结。")
-    return actions.case_archive(actor=team.head, case=case)
+    from sanxiang.documents.demo import demo_archive
+
+    return demo_archive(actor=team.head, case=case)
 
 
 def _general(spec: GeneralSpec) -> Callable[[Place, Team], Case]:
@@ -452,6 +464,8 @@ def _general(spec: GeneralSpec) -> Callable[[Place, Team], Case]:
             return case
         case = _notify(spec, team, case)
         if spec.target == "notified":
+            # Left waiting for the legal section (法制科) in its queue.
+            demo_waiting_for_review(case=case, author=team.handlers[0], facts=spec.report, basis=spec.proposal)
             return case
         case = _decide_and_serve(spec, team, case)
         return case if spec.target == "served" else _pay_and_archive(spec, team, case)

@@ -215,18 +215,17 @@ def case_transition(
         log_salt=new_salt(),
     )
     # The record log holds the step in clear and a salted commitment to what it
-    # recorded (personal data stays out of the log); the row is inserted once,
-    # complete, after its entry (the table refuses updates).
-    receipt = log_record(
+    # recorded (personal data stays out of the log); log_record inserts the row
+    # once, complete, with its entry (the table refuses updates).
+    log_record(
         "case.event",
         actor=actor,
         case_id=case.pk,
         data={"seq": event.seq, "step": move.code, "from": from_state, "to": to_state},
         digest=commitment(event.log_salt, event_commit_content(event)),
         at=now,
+        row=event,
     )
-    event.log_seq = receipt.seq
-    event.save(force_insert=True)
     return case
 
 

@@ -197,12 +197,15 @@ def _ingest(blob: StoredBlob, media_type: str, actor: User) -> EvidenceObject:
                 data: dict[str, Any] = {"sha256": blob.sha256, "size": blob.size, "media_type": media_type}
                 if blob.sm3:
                     data["sm3"] = blob.sm3
-                receipt = log_record(
-                    "evidence.ingest", actor=actor, ref=f"{EvidenceObject._meta.label_lower}:{blob.sha256}", data=data
+                obj = EvidenceObject(sha256=blob.sha256, sm3=blob.sm3, size=blob.size, media_type=media_type)
+                log_record(
+                    "evidence.ingest",
+                    actor=actor,
+                    ref=f"{EvidenceObject._meta.label_lower}:{blob.sha256}",
+                    data=data,
+                    row=obj,
                 )
-                return EvidenceObject.objects.create(
-                    sha256=blob.sha256, sm3=blob.sm3, size=blob.size, media_type=media_type, log_seq=receipt.seq
-                )
+                return obj
         except IntegrityError:
             existing = EvidenceObject.objects.get(pk=blob.sha256)
     if existing.size != blob.size:
@@ -285,18 +288,17 @@ def evidence_add(
             log_salt=new_salt(),
             **texts,
         )
-        # Logged first, then the row inserted once, complete (the table refuses updates);
-        # verify finds the row by its ``log_seq``.
-        receipt = log_record(
+        # log_record inserts the row once, complete, with its entry (the table refuses updates);
+        # verify finds the row by its ``log_seq`` (direct mode) or the entry's ``ref`` (outbox mode).
+        log_record(
             "evidence.add",
             actor=actor,
             case_id=case.pk,
             data={"sha256": obj.sha256, "size": obj.size, "kind": kind, "step": step},
             digest=commitment(bytes(ev.log_salt), evidence_commit_content(ev)),
             at=ev.added_at,
+            row=ev,
         )
-        ev.log_seq = receipt.seq
-        ev.save(force_insert=True)
     return ev
 
 
@@ -334,14 +336,13 @@ def evidence_access(*, evidence: Evidence, actor: User, action: str, reason: str
             at=timezone.now(),
             log_salt=new_salt(),
         )
-        receipt = log_record(
+        log_record(
             f"evidence.{action}",
             actor=actor,
             case_id=evidence.case_id,
             data={"sha256": evidence.object_id, "evidence": evidence.pk},
             digest=commitment(bytes(access.log_salt), access_commit_content(access)),
             at=access.at,
+            row=access,
         )
-        access.log_seq = receipt.seq
-        access.save(force_insert=True)
     return access

@@ -86,6 +86,12 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name or self.object_id[:12]}"
 
+    def log_entry_seq(self) -> int | None:
+        """The seq of this item's ``evidence.add`` entry (outbox mode: None until sequenced)."""
+        from sanxiang.record.log import entry_seq
+
+        return entry_seq(self)
+
     def step_label(self) -> str:
         """The label of ``step`` in the case's procedure (the code itself if the definition lost it)."""
         from sanxiang.procedures import definitions

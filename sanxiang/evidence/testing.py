@@ -12,7 +12,6 @@ from sanxiang.evidence.actions import evidence_add
 from sanxiang.evidence.blobstore import blob_put_stream
 from sanxiang.evidence.models import Evidence, EvidenceKind
 
-
 #: The first bytes of an MP4 file (an ISO-BMFF ``ftyp`` box): what ``evidence_add`` accepts as a recording.
 MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
 

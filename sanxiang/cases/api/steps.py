@@ -431,4 +431,6 @@ def case_close_api(request: HttpRequest, case_id: CaseId, data: CloseIn) -> Case
 
 @_step("archive", "Archive the dossier (归档)")
 def case_archive_api(request: HttpRequest, case_id: CaseId) -> CaseDetailOut:
-    return _run(request, case_id, actions.case_archive)
+    from sanxiang.documents.actions import dossier_archive_case
+
+    return _run(request, case_id, dossier_archive_case)

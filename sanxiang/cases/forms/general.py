@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from sanxiang.cases import actions, execution, selectors
 from sanxiang.cases.forms.base import MAX_YUAN, ActionForm, ActionSpec, choice, date, fen, lines, long_text, text, yuan
 from sanxiang.cases.forms.choices import EVIDENCE_KINDS, NO_PENALTY_GROUNDS, SERVICE_METHODS, TRANSCRIPT_KINDS
+from sanxiang.cases.models import Case
 from sanxiang.cases.penalties import LABELS as PENALTY_LABELS
 from sanxiang.cases.penalties import Penalty
 from sanxiang.catalog.models import Violation
@@ -371,6 +372,13 @@ class ArchiveForm(ActionForm):
     submit_label = _("Archive the dossier")
 
 
+def archive_dossier(*, actor: User, case: Case) -> Case:
+    """归档 through the dossier: the archive move, the 卷内目录 and the retention (``documents.actions``)."""
+    from sanxiang.documents.actions import dossier_archive_case
+
+    return dossier_archive_case(actor=actor, case=case)
+
+
 FORMS: dict[str, ActionSpec] = {
     "register": ActionSpec(
         RegisterForm,
@@ -409,5 +417,5 @@ FORMS: dict[str, ActionSpec] = {
     "apply_court_enforcement": ActionSpec(CourtForm, actions.case_apply_court_enforcement),
     "record_execution": ActionSpec(ExecutionForm, actions.case_record_execution, frozenset({"obligations_settled"})),
     "close": ActionSpec(CloseForm, actions.case_close),
-    "archive": ActionSpec(ArchiveForm, actions.case_archive),
+    "archive": ActionSpec(ArchiveForm, archive_dossier),
 }

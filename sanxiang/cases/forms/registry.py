@@ -8,11 +8,11 @@ and are added to ``ACTION_FORMS`` with one line.
 
 from __future__ import annotations
 
-from sanxiang.cases.forms import compulsory, general, inspection, simple
+from sanxiang.cases.forms import compulsory, general, inspection, remedy, simple
 from sanxiang.cases.forms.base import ActionSpec
 
 ACTION_FORMS: dict[str, dict[str, ActionSpec]] = {
-    "general": general.FORMS,
+    "general": {**general.FORMS, **remedy.FORMS},
     "simple": simple.FORMS,
     "inspection": inspection.FORMS,
     "compulsory": compulsory.FORMS,

@@ -18,6 +18,7 @@ from sanxiang.cases import actions
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import Case
 from sanxiang.cases.tests.test_general_procedure import CaseTestCase, at
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.org.models import User
 
 BASE = "/api/v1/cases/"
@@ -133,6 +134,7 @@ class GeneralProcedureThroughApiTests(CaseApiTestCase):
             self.assertEqual(case["facts"]["paid_fen"], 50_000)
             self.step(b.officer, cid, "record_execution", {})
             self.step(b.unit_head, cid, "close", {"report": "已执行完毕"})
+            dossier_issue_missing(actor=b.unit_head, case=Case.objects.get(pk=cid))  # 归档 needs the documents
             case = self.step(b.unit_head, cid, "archive")
         self.assertEqual(case["state"], "archived")
         events = self.call(b.officer, "GET", f"{BASE}{cid}/events").json()

@@ -314,7 +314,65 @@ EXECUTION_GATES = [
          {"court_enforced": True}, "The fine is not fully paid or enforced."),
 ]  # fmt: skip
 
-GATES = REGISTRATION_GATES + DECISION_GATES + EXECUTION_GATES
+
+def _waived_major(t: ApiGateTestCase, *, collective: bool = False) -> Case:
+    """Notified and waived today, marked major by hand (APL Art. 58 (三)), collectively decided if ``collective``."""
+    from sanxiang.catalog.major import major_ground_add
+
+    case = actions.case_waive_rights(actor=t.b.officer, case=t.notified(), signed_on=timezone.localdate())
+    major_ground_add(actor=t.b.unit_head, case=case, ground="complex", reason="涉及多个法律关系", collective=collective)
+    return case
+
+
+def _reviewed_collective(t: ApiGateTestCase) -> Case:
+    from sanxiang.review.testing import pass_review
+
+    case = _waived_major(t, collective=True)
+    pass_review(case=case, author=t.b.officer, reviewer=t.b.reviewer)
+    return case
+
+
+def _outside_baseline(t: ApiGateTestCase) -> Case:
+    """A baseline of 200–400 yuan for the case's violation; 500 yuan notified and waived."""
+    from sanxiang.cases.penalties import PenaltyType
+    from sanxiang.discretion.actions import ItemSpec, TierSpec, baseline_approve, baseline_create
+    from sanxiang.discretion.models import Level
+
+    tier = TierSpec("一般", Level.ORDINARY, frozenset({PenaltyType.FINE}), 20_000, 40_000, 20_000, 40_000)
+    baseline = baseline_create(actor=t.b.reviewer, version="2026-1", effective_from=timezone.localdate(),
+                               items=[ItemSpec(t.violation, [tier])])  # fmt: skip
+    baseline_approve(actor=t.b.leader, baseline=baseline)
+    return actions.case_waive_rights(actor=t.b.officer, case=t.notified(), signed_on=timezone.localdate())
+
+
+FINE = {"types": ["fine"], "fine_fen": SMALL_FINE}
+REVIEW_GATES = [
+    Gate("legal_review_passed", "a major decision needs a passed legal review", _waived_major, "head", "decide", FINE,
+         "The decision is major and needs a passed legal review (APL Art. 58)."),
+    Gate("collective_discussion_held", "a collective decision needs a signed discussion", _reviewed_collective, "head",
+         "decide", FINE, "The case must be decided collectively"),
+    Gate("discretion_reason_if_outside", "outside the baseline only with a reason", _outside_baseline, "head", "decide",
+         FINE, "The penalty is outside the discretion baseline",
+         allowed=("head", {"types": ["fine"], "fine_fen": 40_000})),
+]  # fmt: skip
+
+
+def _closed_without_documents(t: ApiGateTestCase) -> Case:
+    """Paid, executed and closed, but no document of the dossier issued yet."""
+    case = t.served()
+    case = actions.case_record_payment(
+        actor=t.b.officer, case=case, amount_fen=SMALL_FINE, paid_on=timezone.localdate(), receipt_no="No.1"
+    )
+    case = actions.case_record_execution(actor=t.b.officer, case=case)
+    return actions.case_close(actor=t.b.unit_head, case=case, report="执行完毕")
+
+
+DOSSIER_GATES = [
+    Gate("dossier_complete", "归档 needs every issued document of the dossier", _closed_without_documents, "head",
+         "archive", {}, "The dossier lacks these issued documents"),
+]  # fmt: skip
+
+GATES = REGISTRATION_GATES + DECISION_GATES + REVIEW_GATES + EXECUTION_GATES + DOSSIER_GATES
 
 
 class EveryGateThroughTheApiTests(ApiGateTestCase):

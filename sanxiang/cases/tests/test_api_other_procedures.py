@@ -20,6 +20,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.tests.test_api import BASE, CaseApiTestCase, lead_body
 from sanxiang.cases.tests.test_general_procedure import at
 from sanxiang.catalog.actions import violation_create
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.evidence.testing import attach_recording
 from sanxiang.org.models import User
 
@@ -100,6 +101,8 @@ class OtherProcedureApiTestCase(CaseApiTestCase):
         case: dict[str, Any] = {}
         for user, code, body in steps:
             with self.subTest(step=code):
+                if code == "archive":  # 归档 needs the dossier's documents, issued from the documents panel
+                    dossier_issue_missing(actor=user, case=Case.objects.get(pk=cid))
                 case = self.step(user, cid, code, body)
                 self.assertEqual(case["events"][-1]["transition"], code)
         return case

@@ -70,8 +70,9 @@ class ApiFuzzTests(CaseApiTestCase):
         case_ids = [self.new_lead().pk, self.register(self.new_lead()).pk, self.notified_case().pk]
         schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
         operations = [result.ok() for result in schema.get_all_operations()]
-        # The case operations plus the five public record-log endpoints, fuzzed alike.
-        self.assertEqual(len(operations), len(STEPS) + len(OTHER_STEPS) + len(STARTS) + 4 + 5)
+        # The case operations plus the five public record-log endpoints and the six open-data endpoints of the
+        # publicity portal, fuzzed alike.
+        self.assertEqual(len(operations), len(STEPS) + len(OTHER_STEPS) + len(STARTS) + 4 + 5 + 6)
         for operation in operations:
             # An operation without any input (the log's key, its latest checkpoint) has no negative case.
             has_input = bool(operation.definition.raw.get("parameters") or operation.definition.raw.get("requestBody"))

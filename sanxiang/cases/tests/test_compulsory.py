@@ -14,6 +14,7 @@ from sanxiang.cases.actions_compulsory import MeasureSubject
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import Case, CaseSource, IdType, PartyKind
 from sanxiang.cases.tests.test_general_procedure import CaseTestCase, at
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.evidence.testing import attach_recording
 from sanxiang.lib.exceptions import GateRefused, ValidationFailed
 from sanxiang.procedures.definitions import compulsory
@@ -111,6 +112,7 @@ class CompulsoryWalkTests(CompulsoryTestCase):
                 actor=b.unit_head, case=case, ground="not_needed", note="物品已发还"
             )
             case = actions.case_close(actor=b.unit_head, case=case, report="已解除扣押")
+            dossier_issue_missing(actor=b.unit_head, case=case)  # 归档 needs the dossier's documents
             case = actions.case_archive(actor=b.unit_head, case=case)
         self.assertEqual(case.state, "archived")
         self.assertEqual(

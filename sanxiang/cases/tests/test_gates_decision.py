@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sanxiang.cases import actions
 from sanxiang.cases.tests.test_gates_base import HEARING_FINE, SMALL_FINE, GateTestCase
+from sanxiang.review.testing import pass_review
 
 
 class PriorNoticeTests(GateTestCase):
@@ -147,7 +148,11 @@ class HearingTests(GateTestCase):
             case,
             fine_fen=HEARING_FINE,
         )
-        case = self.decide(self.hold(case), HEARING_FINE)
+        case = self.hold(case)
+        # A hearing was held: the decision is major and waits for a passed legal review (APL Art. 58 (二)).
+        self.assertRefused("needs a passed legal review", self.decide, case, fine_fen=HEARING_FINE)
+        pass_review(case=case, author=self.b.officer, reviewer=self.b.reviewer)
+        case = self.decide(case, HEARING_FINE)
         self.assertEqual(case.state, "decided")
 
     def test_a_new_notice_and_a_new_request_need_a_new_hearing(self):

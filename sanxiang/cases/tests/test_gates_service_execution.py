@@ -13,9 +13,11 @@ from django.utils import timezone
 from sanxiang.cases import actions
 from sanxiang.cases.engine import transition_blockers
 from sanxiang.cases.tests.test_gates_base import HEARING_FINE, SMALL_FINE, GateTestCase
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.lib.exceptions import ValidationFailed
 from sanxiang.procedures import definitions
 from sanxiang.procedures.actions import calendar_load_year
+from sanxiang.review.testing import pass_review
 
 # The 2027 State Council notice is not in the chinesecalendar package (data up to 2026). These days are
 # invented but plausible (New Year, Spring Festival from 除夕 2027-02-05, Qingming, Labour Day, Dragon Boat,
@@ -177,6 +179,7 @@ class ClosingTests(GateTestCase):
                            actor=self.b.officer)  # fmt: skip
         case = self.close(self.pay(case, 1))
         self.assertEqual(case.state, "closed")
+        dossier_issue_missing(actor=self.b.unit_head, case=case)  # 归档 needs the dossier's documents
         self.assertEqual(actions.case_archive(actor=self.b.unit_head, case=case).state, "archived")
 
     def test_a_requested_hearing_without_its_record_blocks_closing_and_archiving(self):
@@ -188,10 +191,10 @@ class ClosingTests(GateTestCase):
         proc = definitions.get("general")
         for code in ("close", "archive"):
             with self.subTest(move=code):
-                self.assertEqual(
-                    transition_blockers(case, proc.transition(code), self.b.unit_head),
-                    ["The dossier lacks: Hearing record."],
-                )
+                blockers = transition_blockers(case, proc.transition(code), self.b.unit_head)
+                self.assertEqual(blockers[0], "The dossier lacks: Hearing record.")
+        # 归档 also needs the issued documents (documents.guards ``dossier_complete``), the hearing record among them.
+        self.assertIn("Hearing record", transition_blockers(case, proc.transition("archive"), self.b.unit_head)[1])
 
     def test_a_complete_dossier_with_a_hearing_closes_and_archives(self):
         case = self.notified(HEARING_FINE)
@@ -203,8 +206,11 @@ class ClosingTests(GateTestCase):
         )  # fmt: skip
         self.travel("2026-06-11")
         case = actions.case_hold_hearing(actor=self.b.unit_head, case=case, record="听证笔录", report="维持")
+        pass_review(case=case, author=self.b.officer, reviewer=self.b.reviewer)  # major after a hearing (APL Art. 58)
         case = self.pay(self.serve(self.decide(case, HEARING_FINE)), HEARING_FINE)
-        case = actions.case_archive(actor=self.b.unit_head, case=self.close(case))
+        case = self.close(case)
+        dossier_issue_missing(actor=self.b.unit_head, case=case)  # 归档 needs the dossier's documents
+        case = actions.case_archive(actor=self.b.unit_head, case=case)
         self.assertEqual(case.state, "archived")
 
     def test_a_served_no_penalty_decision_closes(self):

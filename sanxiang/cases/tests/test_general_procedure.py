@@ -14,6 +14,7 @@ from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import CaseSource, IdType, PartyKind
 from sanxiang.catalog.actions import violation_create
 from sanxiang.catalog.models import Violation
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.lib.exceptions import GateRefused, InvalidTransition
 from sanxiang.procedures.actions import calendar_seed_year
 from sanxiang.testing import BureauTestCase
@@ -117,6 +118,7 @@ class GeneralProcedureWalkTests(CaseTestCase):
             )
             case = actions.case_record_execution(actor=b.officer, case=case)
             case = actions.case_close(actor=b.unit_head, case=case, report="已执行完毕")
+            dossier_issue_missing(actor=b.unit_head, case=case)  # 归档 needs the dossier's documents
             case = actions.case_archive(actor=b.unit_head, case=case)
         self.assertEqual(case.state, "archived")
         events = list(case.events.values_list("transition", flat=True))

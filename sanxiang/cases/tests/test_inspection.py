@@ -13,6 +13,7 @@ from sanxiang.cases import actions, actions_inspection
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import Case, CaseSource, IdType, PartyKind
 from sanxiang.cases.tests.test_general_procedure import CaseTestCase, at
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.lib.exceptions import GateRefused, ValidationFailed
 
 
@@ -57,6 +58,7 @@ class InspectionWalkTests(InspectionTestCase):
                 actor=b.officer, case=case, result="compliant", findings="未发现违法行为"
             )
             case = actions.case_close(actor=b.unit_head, case=case, report="")
+            dossier_issue_missing(actor=b.unit_head, case=case)  # 归档 needs the dossier's documents
             case = actions.case_archive(actor=b.unit_head, case=case)
         self.assertEqual(case.state, "archived")
         self.assertEqual(

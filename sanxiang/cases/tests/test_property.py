@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from sanxiang.cases import actions
+from sanxiang.cases import actions, actions_remedy
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import Case, CaseEvent
 from sanxiang.cases.tests.test_gates_base import HEARING_FINE, SMALL_FINE, GateTestCase
@@ -132,6 +132,10 @@ class EngineInvariantTests(HypothesisTestCase, GateTestCase):
             "record_execution": (actions.case_record_execution, {"court_enforced": st.booleans()}),
             "close": (actions.case_close, {"report": st.just("结案")}),
             "archive": (actions.case_archive, {}),
+            "record_remedy_outcome": (actions_remedy.case_record_remedy_outcome, {
+                "kind": sample("reconsideration", "litigation", "bogus"), "outcome": sample("revoked", "upheld", "bogus"),
+                "decided_on": days, "organ": sample("", "铁西区人民政府"),
+            }),
         }  # fmt: skip
         action, fields = table[code]
         return action, st.fixed_dictionaries(fields)

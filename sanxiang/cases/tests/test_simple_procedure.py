@@ -13,6 +13,7 @@ from sanxiang.cases import actions, actions_simple
 from sanxiang.cases.engine import case_replay, case_snapshot
 from sanxiang.cases.models import Case, IdType, PartyKind
 from sanxiang.cases.tests.test_general_procedure import CaseTestCase, at
+from sanxiang.documents.actions import dossier_issue_missing
 from sanxiang.lib.exceptions import GateRefused, InvalidTransition, ValidationFailed
 from sanxiang.testing import AGENCY_CREDIT_CODE
 
@@ -74,6 +75,7 @@ class SimpleProcedureWalkTests(SimpleTestCase):
             self.assertEqual(case.deadlines.get(code="cash_deposit").due_on, dt.date(2026, 6, 3))
             case = actions_simple.case_deposit_cash(actor=b.unit_head, case=case, bank_receipt_no="BANK-1")
             case = actions.case_close(actor=b.unit_head, case=case, report="已缴纳")
+            dossier_issue_missing(actor=b.unit_head, case=case)  # 归档 needs the dossier's documents
             case = actions.case_archive(actor=b.unit_head, case=case)
         self.assertEqual(case.state, "archived")
         self.assertEqual(
@@ -91,6 +93,7 @@ class SimpleProcedureWalkTests(SimpleTestCase):
             self.assertFalse(case.deadlines.exists())
             case = actions_simple.case_file_record(actor=b.officer, case=case, note="已报备")
             case = actions.case_close(actor=b.unit_head, case=case, report="警告已送达")
+            dossier_issue_missing(actor=b.unit_head, case=case)  # 归档 needs the dossier's documents
             case = actions.case_archive(actor=b.unit_head, case=case)
         self.assertEqual(case.state, "archived")
         self.assertEqual(case_replay(case), case_snapshot(case))

@@ -17,6 +17,7 @@ from sanxiang.evidence.blobstore import StoredBlob, blob_put_stream
 from sanxiang.evidence.tests.conftest import local_storage
 from sanxiang.record.log import log_origin
 from sanxiang.record.models import LogEntry
+from sanxiang.record.sequencer import sequence_pending
 
 NOW = "2026-06-01"
 
@@ -51,6 +52,7 @@ class EvidenceTestCase(CaseTestCase):
 
     def entries(self, kind: str | None = None) -> list[dict[str, Any]]:
         """The log's entries (parsed), oldest first, optionally only those of ``kind``."""
+        sequence_pending()  # outbox mode: what waits in the outbox (no commit in a TestCase triggers it)
         rows = LogEntry.objects.filter(log__origin=log_origin()).order_by("seq").values_list("body", flat=True)
         parsed = [json.loads(bytes(body)) for body in rows]
         return [e for e in parsed if kind is None or e["kind"] == kind]

@@ -21,7 +21,7 @@ from sanxiang.evidence.models import (
 )
 from sanxiang.evidence.tests.base import EvidenceTestCase
 from sanxiang.lib.exceptions import AccessDenied, ValidationFailed
-from sanxiang.record.log import commitment
+from sanxiang.record.log import commitment, entry_seq
 from sanxiang.record.models import LogEntry
 
 PHOTO = b"\xff\xd8\xff\xe0 a photo of the stall" * 100
@@ -54,9 +54,9 @@ class EvidenceAddTests(EvidenceTestCase):
         self.assertEqual(len(ingests), 1)
         self.assertEqual(ingests[0]["data"], {"sha256": blob.sha256, "size": len(PHOTO), "media_type": "image/jpeg"})
         self.assertEqual(ingests[0]["actor"]["uid"], self.b.officer.pk)
-        self.assertEqual(EvidenceObject.objects.get().log_seq, ingests[0]["seq"])
+        self.assertEqual(entry_seq(EvidenceObject.objects.get()), ingests[0]["seq"])
         adds = self.entries("evidence.add")
-        self.assertEqual([e["seq"] for e in adds], [ev.log_seq, ev2.log_seq])
+        self.assertEqual([e["seq"] for e in adds], [entry_seq(ev), entry_seq(ev2)])
         self.assertEqual(len(self.entries()), before + 3)
         first = adds[0]
         self.assertEqual(first["case"], self.case.pk)
@@ -67,7 +67,7 @@ class EvidenceAddTests(EvidenceTestCase):
         stored = Evidence.objects.get(pk=ev.pk)
         self.assertEqual(first["digest"], commitment(bytes(stored.log_salt), evidence_commit_content(stored)))
         # Personal and descriptive facts are not in the log in clear.
-        raw = self.raw_entry(ev.log_seq)
+        raw = self.raw_entry(entry_seq(ev))
         for secret in ("站前街道中央路12号门前", "DSJ-0001", "IMG_0001.jpg", "张三"):
             self.assertNotIn(secret.encode(), raw)
 

@@ -8,6 +8,7 @@ from sanxiang.evidence.blobstore import object_name
 from sanxiang.evidence.models import Evidence, EvidenceAccess
 from sanxiang.evidence.tests.base import EvidenceTestCase
 from sanxiang.record import appendonly
+from sanxiang.record.log import entry_seq
 from sanxiang.record.verify import Options, verify
 
 PHOTO = b"photo bytes " * 1000
@@ -52,7 +53,8 @@ class EvidenceVerifyTests(EvidenceTestCase):
             Evidence.objects.filter(pk=self.ev.pk).update(location="somewhere else")
         _report, problems = self.problems()
         self.assertEqual(
-            [p.where for p in problems], [f"entry {self.ev.log_seq} (evidence {self.ev.pk} of case id {self.case.pk})"]
+            [p.where for p in problems],
+            [f"entry {entry_seq(self.ev)} (evidence {self.ev.pk} of case id {self.case.pk})"],
         )
 
     def test_a_changed_access_reason_is_caught(self):

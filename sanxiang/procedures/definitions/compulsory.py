@@ -78,7 +78,8 @@ TRANSITIONS = (
     ),
     Transition(
         "archive", _("Archive the dossier"), frozenset({"closed"}), "archived", HEADS,
-        guards=("checklist_complete",), documents=("dossier_index",), basis="APL Art. 47; 档案法 Art. 37",
+        guards=("checklist_complete", "dossier_complete"), documents=("dossier_index",),
+        basis="APL Art. 47; 档案法 Art. 37",
     ),
 )  # fmt: skip
 

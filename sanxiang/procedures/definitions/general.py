@@ -151,7 +151,10 @@ TRANSITIONS = (
     ),
     Transition(
         "decide", _("Decide the penalty"), frozenset({"notified", "hearing"}), "decided", HEADS,
-        guards=("prior_notice_complete", "hearing_held_if_requested", "not_heavier_than_notified"),
+        guards=(
+            "prior_notice_complete", "hearing_held_if_requested", "not_heavier_than_notified",
+            "discretion_reason_if_outside", "legal_review_passed", "collective_discussion_held",
+        ),
         starts=(SERVICE_DEADLINE,), stops=("decision_period", "statement_window", "hearing_request_window"),
         documents=("penalty_decision",),
         basis="APL Art. 45, 57, 59, 62, 65",
@@ -182,13 +185,19 @@ TRANSITIONS = (
         "executed", HANDLERS, guards=("obligations_settled",), stops=("payment_deadline",), basis="APL Art. 66-73",
     ),
     Transition(
+        "record_remedy_outcome", _("Record a reconsideration or court outcome"),
+        frozenset({"decided", "served", "enforcement", "executed", "closed"}), None, HEADS,
+        basis="APL Art. 48; ARL Art. 63-65; ALL Art. 70, 77",
+    ),
+    Transition(
         "close", _("Close the case"), frozenset({"served", "executed", "transferred"}), "closed", HEADS,
         guards=("obligations_settled", "checklist_complete"), stops=ALL_PERIODS, documents=("closing_report",),
         basis="APL Art. 47 (practice: 结案报告)",
     ),
     Transition(
         "archive", _("Archive the dossier"), frozenset({"closed", "dismissed"}), "archived", HEADS,
-        guards=("checklist_complete",), documents=("dossier_index",), basis="APL Art. 47; 档案法 Art. 37",
+        guards=("checklist_complete", "dossier_complete"), documents=("dossier_index",),
+        basis="APL Art. 47; 档案法 Art. 37",
     ),
 )  # fmt: skip
 

@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from sanxiang.cases.demo import DemoCasesResult, demo_cases_build
 from sanxiang.cases.models import Case
-from sanxiang.catalog.demo import demo_catalog_build
+from sanxiang.catalog.demo import demo_catalog_build, demo_review_catalogue_build
+from sanxiang.discretion.demo import demo_baseline_build
 from sanxiang.lib.exceptions import DomainError, ValidationFailed
 from sanxiang.org.demo import AGENCY_NAME, DEMO_PASSWORD, demo_build
 from sanxiang.org.models import Role, User
@@ -22,6 +23,7 @@ from sanxiang.org.permissions import roles_of
 from sanxiang.org.selectors import system_user
 from sanxiang.procedures import definitions
 from sanxiang.procedures.demo import PROVISIONAL_NOTE, CalendarReport, demo_calendar_ensure
+from sanxiang.publicity.demo import demo_publicity
 
 
 def _width(text: str) -> int:
@@ -79,7 +81,14 @@ class Command(BaseCommand):
             # The cases in a transaction of their own: the accounts stay usable if they fail.
             with transaction.atomic():
                 calendar = demo_calendar_ensure(actor=system_user(), today=timezone.localdate())
-                cases = demo_cases_build(violations=demo_catalog_build(actor=system_user()))
+                violations = demo_catalog_build(actor=system_user())
+                # The legal-review catalogue and the discretion baseline come before the cases: the
+                # decisions of the demo cases are checked against them (RULES.md §3.3, §7).
+                demo_review_catalogue_build(actor=system_user())
+                demo_baseline_build(actor=system_user(), violations=violations)
+                cases = demo_cases_build(violations=violations)
+                # What the public portal shows: the lists, and the decided demo cases (redacted).
+                demo_publicity()
         except DomainError as exc:
             raise CommandError(_("The demo data could not be created: %(e)s") % {"e": _error_text(exc)}) from exc
         if result.created:
