@@ -94,6 +94,23 @@ def _reasons(case: Case) -> str:
     return str(event.payload.get("reasons") or event.payload.get("findings") or "")
 
 
+#: The documents whose number is the decision's 文号 (the 决定书 of each procedure).
+DECISION_DOCUMENTS = ("penalty_decision", "no_penalty_decision", "on_the_spot_decision")
+
+
+def decision_document_number(case: Case) -> str:
+    """The 文号 of the case's latest issued, not voided 决定书; "" before one is issued (the case number stands in)."""
+    from sanxiang.documents.models import IssuedDocument
+
+    document = (
+        IssuedDocument.objects.filter(case=case, doc_type__in=DECISION_DOCUMENTS, voided__isnull=True)
+        .exclude(number="")
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+    return document.number if document is not None else ""
+
+
 def decision_content(case: Case) -> Content:
     """Build the publication of ``case``'s decision; raise ``ValueError`` when it has no decision."""
     kind = decision_kind(case)
@@ -104,7 +121,7 @@ def decision_content(case: Case) -> Content:
     violation = case.violation
     decided = decision_date(case)
     fields = {
-        "decision_number": case.number or case.lead_number,
+        "decision_number": decision_document_number(case) or case.number or case.lead_number,
         "agency": agency.name,
         "unit": case.unit.name,
         "party": _public_party(case, known),

@@ -33,6 +33,22 @@ class WorkflowTests(PublicityTestCase):
         self.assertNotIn("11010519491231002X", version.body + str(version.fields))
         self.assertIs(self.prepared(case).pk == pub.pk, True, "preparing twice gives the same publication")
 
+    def test_the_published_number_is_the_issued_decisions_and_the_case_number_before_one(self) -> None:
+        from sanxiang.documents.actions import document_issue
+
+        without = self.decided()
+        version = self.prepared(without).latest_version
+        assert version is not None
+        self.assertEqual(version.fields["decision_number"], without.number)
+        case = self.decided()
+        document = document_issue(
+            actor=self.b.unit_head, case=case, doc_type="penalty_decision", event=case.events.get(transition="decide")
+        )
+        self.assertTrue(document.number.startswith("铁西城管罚决字"), document.number)
+        version = self.prepared(case).latest_version
+        assert version is not None
+        self.assertEqual(version.fields["decision_number"], document.number)
+
     def test_it_walks_to_published_and_logs_every_state(self) -> None:
         pub = self.published()
         self.assertEqual(pub.state, S.PUBLISHED)
