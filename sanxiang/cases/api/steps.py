@@ -337,6 +337,11 @@ def case_hold_hearing_api(request: HttpRequest, case_id: CaseId, data: HearingRe
 
 class DecisionIn(PenaltyIn):
     reasons: str = text(5000)
+    discretion_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Why the penalty departs from the discretion baseline (APL Art. 34), if it does.",
+    )
 
 
 @_step("decide", "Decide the penalty (处罚决定)")

@@ -258,6 +258,12 @@ class HoldHearingForm(ActionForm):
 
 class DecideForm(PenaltyForm):
     reasons = long_text(_("Reasons"), required=False)
+    discretion_reason = long_text(
+        _("Reason for departing from the discretion baseline"),
+        required=False,
+        max_length=2000,
+        help_text=_("Only when the penalty lies outside the baseline's range and differs from the reviewed draft."),
+    )
     submit_label = _("Decide the penalty")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -272,7 +278,11 @@ class DecideForm(PenaltyForm):
             )
 
     def action_kwargs(self) -> dict[str, Any]:
-        return {**self.penalty_kwargs(), "reasons": self.cleaned_data["reasons"]}
+        return {
+            **self.penalty_kwargs(),
+            "reasons": self.cleaned_data["reasons"],
+            "discretion_reason": self.cleaned_data["discretion_reason"],
+        }
 
 
 class ServeForm(ActionForm):

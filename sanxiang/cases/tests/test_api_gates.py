@@ -354,6 +354,9 @@ REVIEW_GATES = [
     Gate("discretion_reason_if_outside", "outside the baseline only with a reason", _outside_baseline, "head", "decide",
          FINE, "The penalty is outside the discretion baseline",
          allowed=("head", {"types": ["fine"], "fine_fen": 40_000})),
+    Gate("discretion_reason_if_outside", "outside the baseline with a reason in the request", _outside_baseline, "head",
+         "decide", FINE, "The penalty is outside the discretion baseline",
+         allowed=("head", {**FINE, "discretion_reason": "多次违法，情节严重"})),
 ]  # fmt: skip
 
 
