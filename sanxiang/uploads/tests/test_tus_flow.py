@@ -18,6 +18,7 @@ from sanxiang.cases.models import CaseHandler
 from sanxiang.evidence.blobstore import blob_rehash
 from sanxiang.evidence.models import Evidence
 from sanxiang.record.models import LogEntry
+from sanxiang.record.sequencer import sequence_pending
 from sanxiang.uploads import partial
 from sanxiang.uploads.models import Upload, UploadStatus
 from sanxiang.uploads.tests.base import STEP, TUS, URL, TusTestCase, metadata, sha256
@@ -69,6 +70,7 @@ class TusFlowTests(TusTestCase):
             (upload.status, upload.evidence, upload.sha256), (UploadStatus.COMPLETED, evidence, sha256(DATA))
         )
         self.assertFalse(partial.partial_path(upload.id).exists())
+        sequence_pending()  # outbox mode (PostgreSQL): the entries exist once sequenced
         kinds = [bytes(body) for body in LogEntry.objects.values_list("body", flat=True)]
         self.assertTrue(any(b'"evidence.add"' in body and sha256(DATA).encode() in body for body in kinds))
 
